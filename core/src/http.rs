@@ -1,0 +1,266 @@
+//! The sans-IO boundary: requests core builds and responses core parses.
+//!
+//! Bindings turn an [`HttpRequest`] into a real request (fetch, urllib, reqwest, …) and the answer
+//! back into an [`HttpResponse`]. Nothing here performs I/O.
+
+use crate::form;
+use crate::secret::REDACTED;
+use std::fmt;
+use zeroize::Zeroize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Delete,
+}
+
+impl Method {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// Header names whose values are credentials (compared case-insensitively).
+const SECRET_HEADERS: &[&str] = &[
+    "authorization",
+    "x-space-auth-key",
+    "cookie",
+    "proxy-authorization",
+];
+
+/// Body fields (form or JSON) whose values are credentials.
+pub(crate) const SECRET_FIELDS: &[&str] = &[
+    "client_secret",
+    "password",
+    "refresh_token",
+    "access_token",
+    "id_token",
+    "code",
+    "code_verifier",
+    "token",
+    "assertion",
+    "client_assertion",
+    "subject_token",
+    "actor_token",
+];
+
+/// A request core wants sent. It usually carries credentials, so `Debug` masks them (use
+/// [`HttpRequest::redacted`] for a printable copy) and the buffers are zeroized on drop.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    pub method: Method,
+    pub url: String,
+    /// Header names as core writes them (`Authorization`, `Content-Type`, …), in send order.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl HttpRequest {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+
+    /// The body as text (core only builds UTF-8 bodies).
+    pub fn body_text(&self) -> &str {
+        std::str::from_utf8(&self.body).unwrap_or("")
+    }
+
+    /// The request as an integrator would write it by hand, with every credential replaced by
+    /// `[redacted]`: request line, headers, blank line, body. Safe to log or show on a page.
+    pub fn redacted(&self) -> String {
+        let mut out = String::new();
+        out.push_str(self.method.as_str());
+        out.push(' ');
+        out.push_str(&self.url);
+        out.push('\n');
+        for (name, value) in &self.headers {
+            out.push_str(name);
+            out.push_str(": ");
+            if SECRET_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(name)) {
+                // Keep the scheme ("Basic", "Bearer") so the shape of the request stays visible.
+                match value.split_once(' ') {
+                    Some((scheme, _)) => {
+                        out.push_str(scheme);
+                        out.push(' ');
+                        out.push_str(REDACTED);
+                    }
+                    None => out.push_str(REDACTED),
+                }
+            } else {
+                out.push_str(value);
+            }
+            out.push('\n');
+        }
+        if !self.body.is_empty() {
+            out.push('\n');
+            out.push_str(&redact_body(self.header("content-type"), self.body_text()));
+        }
+        out
+    }
+}
+
+fn redact_body(content_type: Option<&str>, body: &str) -> String {
+    let is_json = content_type.is_some_and(|ct| ct.to_ascii_lowercase().contains("json"));
+    if is_json {
+        match serde_json::from_str::<serde_json::Value>(body) {
+            Ok(mut value) => {
+                redact_json(&mut value);
+                value.to_string()
+            }
+            Err(_) => REDACTED.to_owned(),
+        }
+    } else {
+        body.split('&')
+            .map(|pair| {
+                let (key, _) = pair.split_once('=').unwrap_or((pair, ""));
+                let name = form::decode_component(key).unwrap_or_default();
+                if SECRET_FIELDS.contains(&name.as_str()) {
+                    format!("{key}={REDACTED}")
+                } else {
+                    pair.to_owned()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+}
+
+fn redact_json(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                if SECRET_FIELDS.contains(&key.as_str()) {
+                    *v = serde_json::Value::String(REDACTED.to_owned());
+                } else {
+                    redact_json(v);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact_json),
+        _ => {}
+    }
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+impl Drop for HttpRequest {
+    fn drop(&mut self) {
+        self.body.zeroize();
+        for (_, value) in self.headers.iter_mut() {
+            value.zeroize();
+        }
+    }
+}
+
+/// A response as the transport received it. `Debug` shows status, headers and body size only:
+/// a token response body is itself a secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    pub fn new(status: u16, headers: Vec<(String, String)>, body: impl Into<Vec<u8>>) -> Self {
+        HttpResponse {
+            status,
+            headers,
+            body: body.into(),
+        }
+    }
+
+    /// The first header with this name, compared case-insensitively (RFC 9110 §5.1).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+}
+
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("content_type", &self.header("content-type"))
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+impl Drop for HttpResponse {
+    fn drop(&mut self) {
+        self.body.zeroize();
+    }
+}
+
+fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> HttpRequest {
+        HttpRequest {
+            method: Method::Post,
+            url: "https://as.example/token".into(),
+            headers: vec![
+                ("Authorization".into(), "Basic c2VjcmV0OnNlY3JldA==".into()),
+                (
+                    "Content-Type".into(),
+                    "application/x-www-form-urlencoded".into(),
+                ),
+            ],
+            body: b"grant_type=password&username=ann&password=s3cr%26t&client_secret=xyz".to_vec(),
+        }
+    }
+
+    #[test]
+    fn redacted_masks_every_credential() {
+        let text = sample().redacted();
+        assert!(text.contains("Authorization: Basic [redacted]"), "{text}");
+        assert!(text.contains("username=ann"));
+        assert!(text.contains("password=[redacted]"));
+        assert!(text.contains("client_secret=[redacted]"));
+        for secret in ["c2VjcmV0OnNlY3JldA==", "s3cr", "xyz"] {
+            assert!(!text.contains(secret), "{secret} leaked in {text}");
+            assert!(!format!("{:?}", sample()).contains(secret));
+        }
+    }
+
+    #[test]
+    fn redacted_masks_json_fields() {
+        let req = HttpRequest {
+            method: Method::Post,
+            url: "https://x/y".into(),
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: br#"{"appName":"a","nested":{"password":"pw"}}"#.to_vec(),
+        };
+        let text = req.redacted();
+        assert!(text.contains("\"appName\":\"a\""));
+        assert!(!text.contains("\"pw\""));
+    }
+
+    #[test]
+    fn response_header_lookup_is_case_insensitive() {
+        let r = HttpResponse::new(
+            200,
+            vec![("content-TYPE".into(), "application/json".into())],
+            "{}",
+        );
+        assert_eq!(r.header("Content-Type"), Some("application/json"));
+        assert!(!format!("{r:?}").contains("{}"));
+    }
+}

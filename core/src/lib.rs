@@ -1,0 +1,21 @@
+//! tokensmith core: access-token handling without I/O.
+//!
+//! Core builds HTTP requests ([`HttpRequest`]) and parses responses ([`HttpResponse`]); the caller
+//! (a binding, or your own code) sends them. Every function that needs the time takes `now` as an
+//! argument. See `docs/architecture.md` for where each rule lives.
+#![forbid(unsafe_code)]
+
+pub mod client_auth;
+pub mod error;
+pub mod form;
+pub mod http;
+pub mod secret;
+pub mod time;
+pub mod token;
+
+pub use client_auth::{basic_authorization, space_auth_key, BasicEncoding, ClientAuthMethod};
+pub use error::{Error, Result};
+pub use http::{HttpRequest, HttpResponse, Method};
+pub use secret::Secret;
+pub use time::UnixMillis;
+pub use token::{RefreshExpiry, Token};
