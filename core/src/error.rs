@@ -40,6 +40,9 @@ pub enum Error {
     /// The operating system's random source failed.
     #[error("the random number source is unavailable")]
     RandomUnavailable,
+    /// A JWT could not be decoded, verified or signed.
+    #[error(transparent)]
+    Jwt(#[from] crate::jwt::JwtError),
 }
 
 impl Error {
@@ -55,6 +58,7 @@ impl Error {
             Error::Transport { kind, .. } => kind.code(),
             Error::RefreshTokenExpired => "refresh_token_expired",
             Error::RandomUnavailable => "random_unavailable",
+            Error::Jwt(e) => e.code(),
         }
     }
 
@@ -69,6 +73,7 @@ impl Error {
                 ErrorFamily::Input
             }
             Error::RandomUnavailable => ErrorFamily::Token,
+            Error::Jwt(_) => ErrorFamily::Jwt,
         }
     }
 

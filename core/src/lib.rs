@@ -9,6 +9,7 @@ pub mod client_auth;
 pub mod error;
 pub mod form;
 pub mod http;
+pub mod jwt;
 pub mod secret;
 pub mod time;
 pub mod token;
