@@ -166,7 +166,7 @@ mod tests {
         assert_eq!(jwt.claims["sub"], "a");
         assert_eq!(jwt.signature(), b"sig");
         let dot = t.rfind('.').unwrap();
-        assert_eq!(jwt.signing_input(), t[..dot].as_bytes());
+        assert_eq!(jwt.signing_input(), &t.as_bytes()[..dot]);
     }
 
     #[test]
