@@ -6,17 +6,27 @@
 #![forbid(unsafe_code)]
 
 pub mod client_auth;
+pub mod endpoint;
 pub mod error;
 pub mod form;
+pub mod grant;
 pub mod http;
 pub mod jwt;
+pub mod pkce;
+pub mod retry_after;
 pub mod secret;
 pub mod time;
 pub mod token;
+pub mod www_authenticate;
 
 pub use client_auth::{basic_authorization, space_auth_key, BasicEncoding, ClientAuthMethod};
+pub use endpoint::TokenEndpoint;
 pub use error::{Error, Result};
+pub use grant::{Grant, TokenTypeHint};
 pub use http::{HttpRequest, HttpResponse, Method};
+pub use pkce::PkceVerifier;
+pub use retry_after::parse_retry_after;
 pub use secret::Secret;
 pub use time::UnixMillis;
 pub use token::{RefreshExpiry, Token};
+pub use www_authenticate::parse_www_authenticate;
