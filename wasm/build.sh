@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Builds the npm package `tokensmith` into wasm/pkg/:
+#   wasm/pkg/node/  wasm-bindgen --target nodejs (CommonJS, loads the .wasm synchronously)
+#   wasm/pkg/web/   wasm-bindgen --target web (ES module; call the default export `init()` first)
+#   wasm/pkg/package.json  from wasm/package.template.json (conditional exports: node → node/,
+#                          browser/import/default → web/)
+# Both .wasm files are shrunk with wasm-opt -Oz from the npm package `binaryen` (node_modules):
+# Debian's wasm-opt 108 produces modules that fail to load (WebAssembly.Table.set error).
+# Prerequisites (`just setup`): the wasm32 target, wasm-bindgen-cli matching Cargo.lock, `npm ci`.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+pkg="wasm/pkg"
+wasm_opt="node_modules/.bin/wasm-opt"
+if [[ ! -x "$wasm_opt" ]]; then
+  echo "build.sh: $wasm_opt is missing; run \`just setup\` (npm ci)" >&2
+  exit 1
+fi
+
+cargo build --target wasm32-unknown-unknown --profile wasm-release -p tokensmith-wasm
+
+# Honour CARGO_TARGET_DIR / .cargo/config.toml: ask cargo where the target dir is.
+target_dir="$(cargo metadata --format-version 1 --no-deps |
+  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')"
+crate_version="$(cargo metadata --format-version 1 --no-deps |
+  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).packages.find(p=>p.name==="tokensmith-wasm").version))')"
+input="$target_dir/wasm32-unknown-unknown/wasm-release/tokensmith_wasm.wasm"
+
+# The WebAssembly features rustc enables by default for wasm32-unknown-unknown (since Rust 1.82:
+# bulk memory, mutable globals, multi-value, non-trapping float-to-int, reference types, sign
+# extension). wasm-opt must accept exactly these; --all-features would let it emit instructions
+# engines may lack.
+wasm_features=(
+  --enable-bulk-memory --enable-bulk-memory-opt --enable-mutable-globals --enable-multivalue
+  --enable-nontrapping-float-to-int --enable-reference-types --enable-sign-ext
+)
+
+rm -rf "$pkg"
+for flavour in node web; do
+  case "$flavour" in
+    node) bindgen_target=nodejs; module_type=commonjs ;;
+    web) bindgen_target=web; module_type=module ;;
+  esac
+  wasm-bindgen --target "$bindgen_target" --out-dir "$pkg/$flavour" --out-name tokensmith "$input"
+  # -Oz: optimise for size, the package's budget is its gzipped size. --strip-debug also drops
+  # the `name` section (function names) that the `strip = "debuginfo"` profile keeps.
+  "$wasm_opt" -Oz --strip-debug --strip-producers "${wasm_features[@]}" "$pkg/$flavour/tokensmith_bg.wasm" -o "$pkg/$flavour/tokensmith_bg.wasm"
+  # Tell Node and bundlers how to read the .js files of this flavour.
+  printf '{\n  "type": "%s"\n}\n' "$module_type" > "$pkg/$flavour/package.json"
+done
+
+node -e '
+const fs = require("fs");
+const [template, out, version] = process.argv.slice(1);
+const manifest = JSON.parse(fs.readFileSync(template, "utf8"));
+manifest.version = version;
+fs.writeFileSync(out, JSON.stringify(manifest, null, 2) + "\n");
+' wasm/package.template.json "$pkg/package.json" "$crate_version"
+
+gzip_size() { gzip -9 -c "$@" | wc -c; }
+for flavour in node web; do
+  echo "tokensmith $crate_version ($flavour): wasm $(wc -c < "$pkg/$flavour/tokensmith_bg.wasm") bytes," \
+    "gzip -9 $(gzip_size "$pkg/$flavour/tokensmith_bg.wasm") bytes; wasm + js gzip -9" \
+    "$(cat "$pkg/$flavour/tokensmith_bg.wasm" "$pkg/$flavour/tokensmith.js" | gzip -9 | wc -c) bytes"
+done
+echo "tokensmith $crate_version: whole package (tar | gzip -9) $(tar -C "$pkg" -cf - . | gzip -9 | wc -c) bytes"

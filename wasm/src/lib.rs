@@ -1,0 +1,41 @@
+//! WebAssembly bindings of tokensmith: the npm package `tokensmith`.
+//!
+//! Every function is a thin wrapper over `tokensmith` core; errors become JS `Error` objects
+//! carrying core's stable `code` (see [`errors`]).
+#![forbid(unsafe_code)]
+
+pub mod errors;
+
+use js_sys::JsString;
+use tokensmith::BasicEncoding;
+use wasm_bindgen::prelude::*;
+
+use crate::errors::JsResult;
+
+/// The `Authorization` header value `Basic base64(id:secret)` for a client.
+///
+/// `encoding` is `"form"` (RFC 6749 §2.3.1: id and secret each form-urlencoded first; the
+/// default) or `"raw"` (as-is; an id containing `:` is refused, RFC 7617 §2).
+#[wasm_bindgen(js_name = basicAuthorization)]
+pub fn basic_authorization(
+    client_id: &str,
+    client_secret: &str,
+    encoding: Option<String>,
+) -> JsResult<JsString> {
+    let encoding = match encoding.as_deref() {
+        None => BasicEncoding::Form,
+        Some(name) => name.parse()?,
+    };
+    let value = tokensmith::basic_authorization(client_id, client_secret, encoding)?;
+    // The header value is the function's output: handing it to the caller is its purpose. It is
+    // copied straight into a JS string, so no unzeroized copy stays in wasm memory.
+    Ok(JsString::from(value.expose_secret()))
+}
+
+/// The `X-SPACE-AUTH-KEY` header value (`Basic base64(id:secret)`, raw) that Siemens Insights
+/// Hub's Technical Token Manager expects. An id containing `:` is refused.
+#[wasm_bindgen(js_name = spaceAuthKey)]
+pub fn space_auth_key(client_id: &str, client_secret: &str) -> JsResult<JsString> {
+    let value = tokensmith::space_auth_key(client_id, client_secret)?;
+    Ok(JsString::from(value.expose_secret()))
+}
