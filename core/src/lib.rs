@@ -13,6 +13,7 @@ pub mod grant;
 pub mod http;
 pub mod jwt;
 pub mod pkce;
+pub mod response;
 pub mod retry_after;
 pub mod secret;
 pub mod time;
@@ -25,6 +26,9 @@ pub use error::{Error, Result};
 pub use grant::{Grant, TokenTypeHint};
 pub use http::{HttpRequest, HttpResponse, Method};
 pub use pkce::PkceVerifier;
+pub use response::{
+    check_revocation_response, mask_tokens, parse_error_response, parse_token_response, ParseOptions,
+};
 pub use retry_after::parse_retry_after;
 pub use secret::Secret;
 pub use time::UnixMillis;
