@@ -1,0 +1,207 @@
+//! Server configuration: clients, users, tenants, realms and lifetimes, read from TOML or the
+//! demo defaults. Secrets are held in [`Secret`] from the moment they are parsed.
+
+use serde::{Deserialize, Deserializer};
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::PathBuf;
+use tokensmith::Secret;
+
+/// How a configured client authenticates at the token endpoint (RFC 6749 §2.3.1; the
+/// registered `token_endpoint_auth_method` of RFC 7591 §2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+pub enum ClientAuth {
+    /// HTTP Basic with id and secret each form-urlencoded first (RFC 6749 §2.3.1).
+    #[serde(rename = "form-basic")]
+    FormBasic,
+    /// HTTP Basic of `id:secret` as-is (RFC 7617), what many servers actually accept.
+    #[serde(rename = "raw-basic")]
+    RawBasic,
+    /// `client_id` and `client_secret` in the form body (RFC 6749 §2.3.1, second option).
+    #[serde(rename = "post")]
+    Post,
+}
+
+impl ClientAuth {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ClientAuth::FormBasic => "form-basic",
+            ClientAuth::RawBasic => "raw-basic",
+            ClientAuth::Post => "post",
+        }
+    }
+}
+
+fn secret<'de, D: Deserializer<'de>>(d: D) -> Result<Secret, D::Error> {
+    String::deserialize(d).map(Secret::new)
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientConfig {
+    pub id: String,
+    #[serde(deserialize_with = "secret")]
+    pub secret: Secret,
+    pub auth: ClientAuth,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserConfig {
+    pub username: String,
+    #[serde(deserialize_with = "secret")]
+    pub password: Secret,
+}
+
+/// Insights Hub tenants: one host (operator) tenant and the user tenants it provisions apps to.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TenantConfig {
+    pub host: String,
+    #[serde(default)]
+    pub users: Vec<String>,
+    /// Additional generated user tenants named `tenant-001`, `tenant-002`, … (for paging demos).
+    #[serde(default)]
+    pub generate: usize,
+}
+
+impl TenantConfig {
+    /// Every user tenant, configured ones first, then the generated ones.
+    pub fn user_tenants(&self) -> Vec<String> {
+        let mut all = self.users.clone();
+        all.extend((1..=self.generate).map(|i| format!("tenant-{i:03}")));
+        all
+    }
+}
+
+/// Token lifetimes in seconds.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Lifetimes {
+    /// Access tokens of `/oauth/token` (RFC 6749 §5.1 `expires_in`).
+    pub access_seconds: i64,
+    /// Refresh tokens of `/oauth/token` (RFC 6749 §6; not sent to clients, enforced here).
+    pub refresh_seconds: i64,
+    /// Keycloak's `refresh_expires_in` for online sessions (its "SSO Session Idle", 30 min
+    /// by default in Keycloak).
+    pub keycloak_refresh_seconds: i64,
+}
+
+impl Default for Lifetimes {
+    fn default() -> Self {
+        Lifetimes {
+            // One hour: the common default of the servers this one imitates.
+            access_seconds: 3600,
+            // One day.
+            refresh_seconds: 86_400,
+            // Keycloak's default SSO Session Idle: 30 minutes.
+            keycloak_refresh_seconds: 1800,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    pub bind: IpAddr,
+    pub port: u16,
+    /// Directory served at `/` (the pages).
+    pub www_dir: PathBuf,
+    /// Directory served at `/pkg/` (the npm package built by wasm-pack), if it exists.
+    pub pkg_dir: PathBuf,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            // Loopback only by default: the demo credentials must not be reachable from elsewhere.
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 8787,
+            www_dir: PathBuf::from("www"),
+            pkg_dir: PathBuf::from("wasm/pkg"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub server: ServerConfig,
+    #[serde(default)]
+    pub lifetimes: Lifetimes,
+    pub clients: Vec<ClientConfig>,
+    pub users: Vec<UserConfig>,
+    pub tenants: TenantConfig,
+    /// Keycloak realms served under `/realms/{realm}/…`.
+    #[serde(default)]
+    pub realms: Vec<String>,
+}
+
+impl Config {
+    pub fn from_toml(text: &str) -> Result<Config, String> {
+        toml::from_str(text).map_err(|e| format!("invalid config: {e}"))
+    }
+
+    /// The demo configuration used when no file is given. Its secrets are public by design.
+    pub fn demo() -> Config {
+        let client = |id: &str, secret: &str, auth| ClientConfig {
+            id: id.into(),
+            secret: Secret::new(secret),
+            auth,
+        };
+        Config {
+            server: ServerConfig::default(),
+            lifetimes: Lifetimes::default(),
+            clients: vec![
+                client("demo-client", "demo-secret", ClientAuth::FormBasic),
+                client("demo-raw-client", "demo-secret", ClientAuth::RawBasic),
+                client("demo-post-client", "demo-secret", ClientAuth::Post),
+            ],
+            users: vec![UserConfig {
+                username: "demo-user".into(),
+                password: Secret::new("demo-password"),
+            }],
+            tenants: TenantConfig {
+                host: "demohost".into(),
+                users: vec![],
+                generate: 12,
+            },
+            realms: vec!["demo".into()],
+        }
+    }
+
+    pub fn client(&self, id: &str) -> Option<&ClientConfig> {
+        self.clients.iter().find(|c| c.id == id)
+    }
+
+    pub fn user(&self, username: &str) -> Option<&UserConfig> {
+        self.users.iter().find(|u| u.username == username)
+    }
+
+    /// What the server prints at start when it runs with the demo configuration.
+    pub fn describe_demo(&self) -> String {
+        let mut out = String::from("demo configuration (no --config given):\n");
+        for c in &self.clients {
+            out.push_str(&format!(
+                "  client  {} / {} ({})\n",
+                c.id,
+                c.secret.expose_secret(),
+                c.auth.as_str()
+            ));
+        }
+        for u in &self.users {
+            out.push_str(&format!(
+                "  user    {} / {}\n",
+                u.username,
+                u.password.expose_secret()
+            ));
+        }
+        out.push_str(&format!(
+            "  tenants host {} with {} user tenants\n  realms  {}\n",
+            self.tenants.host,
+            self.tenants.user_tenants().len(),
+            self.realms.join(", ")
+        ));
+        out
+    }
+}
