@@ -43,6 +43,12 @@ pub enum Error {
     /// A JWT could not be decoded, verified or signed.
     #[error(transparent)]
     Jwt(#[from] crate::jwt::JwtError),
+    /// A personal access token was malformed, unknown, revoked or expired.
+    #[error(transparent)]
+    Pat(#[from] crate::pat::PatError),
+    /// The token cache's own operations (import of a corrupted export, an abandoned fetch).
+    #[error(transparent)]
+    Cache(#[from] crate::cache::CacheError),
 }
 
 impl Error {
@@ -59,6 +65,8 @@ impl Error {
             Error::RefreshTokenExpired => "refresh_token_expired",
             Error::RandomUnavailable => "random_unavailable",
             Error::Jwt(e) => e.code(),
+            Error::Pat(e) => e.code(),
+            Error::Cache(e) => e.code(),
         }
     }
 
@@ -74,6 +82,8 @@ impl Error {
             }
             Error::RandomUnavailable => ErrorFamily::Token,
             Error::Jwt(_) => ErrorFamily::Jwt,
+            Error::Pat(_) => ErrorFamily::Pat,
+            Error::Cache(_) => ErrorFamily::Cache,
         }
     }
 

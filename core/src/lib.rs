@@ -12,6 +12,7 @@ pub mod form;
 pub mod grant;
 pub mod http;
 pub mod jwt;
+pub mod pat;
 pub mod pkce;
 pub mod response;
 pub mod retry_after;
