@@ -5,6 +5,7 @@
 //! argument. See `docs/architecture.md` for where each rule lives.
 #![forbid(unsafe_code)]
 
+pub mod cache;
 pub mod client_auth;
 pub mod endpoint;
 pub mod error;
