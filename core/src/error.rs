@@ -46,6 +46,9 @@ pub enum Error {
     /// A personal access token was malformed, unknown, revoked or expired.
     #[error(transparent)]
     Pat(#[from] crate::pat::PatError),
+    /// The token cache's own operations (import of a corrupted export, an abandoned fetch).
+    #[error(transparent)]
+    Cache(#[from] crate::cache::CacheError),
 }
 
 impl Error {
@@ -63,6 +66,7 @@ impl Error {
             Error::RandomUnavailable => "random_unavailable",
             Error::Jwt(e) => e.code(),
             Error::Pat(e) => e.code(),
+            Error::Cache(e) => e.code(),
         }
     }
 
@@ -79,6 +83,7 @@ impl Error {
             Error::RandomUnavailable => ErrorFamily::Token,
             Error::Jwt(_) => ErrorFamily::Jwt,
             Error::Pat(_) => ErrorFamily::Pat,
+            Error::Cache(_) => ErrorFamily::Cache,
         }
     }
 

@@ -1,0 +1,121 @@
+//! [`Entry`]: the state of one key, and the rules that read it.
+
+use super::single_flight::{FlightSlot, SharedError};
+use crate::secret::Secret;
+use crate::time::UnixMillis;
+use crate::token::{RefreshExpiry, Token};
+use std::sync::Arc;
+
+/// A token that may be served, with its schedule.
+#[derive(Clone, Debug)]
+pub(crate) struct Cached {
+    pub token: Arc<Token>,
+    pub refresh_at: UnixMillis,
+    /// `expires_at - skew`.
+    pub usable_until: UnixMillis,
+}
+
+impl Cached {
+    /// Whether the token may be handed out at `now` to a caller needing `min_ttl_ms` of validity:
+    /// it must be before `expires_at - skew` and have more than `min_ttl_ms` left.
+    #[inline]
+    pub fn serves(&self, now: UnixMillis, min_ttl_ms: i64) -> bool {
+        now < self.usable_until && self.token.expires_at.millis_since(now) > min_ttl_ms
+    }
+}
+
+/// The refresh token of an entry (RFC 6749 §6), kept apart from the access token so that it
+/// survives a response without one and an access token that is dead on arrival.
+#[derive(Clone, Debug)]
+pub(crate) struct RefreshGrant {
+    pub token: Secret,
+    pub expiry: RefreshExpiry,
+}
+
+impl RefreshGrant {
+    pub fn usable(&self, now: UnixMillis) -> bool {
+        match self.expiry {
+            RefreshExpiry::Unknown | RefreshExpiry::Never => true,
+            RefreshExpiry::At(at) => now < at,
+        }
+    }
+}
+
+/// The key must not be fetched before `until`; `error` is what callers get meanwhile.
+#[derive(Clone, Debug)]
+pub(crate) struct Failure {
+    pub until: UnixMillis,
+    pub error: SharedError,
+}
+
+#[derive(Debug)]
+pub(crate) struct Entry {
+    pub cached: Option<Cached>,
+    pub refresh: Option<RefreshGrant>,
+    /// Why the refresh token was dropped (rejected or expired), until a fetch succeeds.
+    pub refresh_dead: Option<SharedError>,
+    pub flight: Option<Arc<FlightSlot>>,
+    pub failure: Option<Failure>,
+    /// Consecutive flights ended by `invalid_client`.
+    pub invalid_client_streak: u32,
+    /// Consecutive failed flights of any other kind.
+    pub failed_flights: u32,
+    /// LRU clock value of the last use.
+    pub last_used: u64,
+    /// The latest `now` this entry has seen: time never runs backwards for an entry.
+    pub high_water: UnixMillis,
+}
+
+impl std::fmt::Debug for FlightSlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FlightSlot").field("id", &self.id).finish()
+    }
+}
+
+impl Entry {
+    pub fn new(now: UnixMillis, tick: u64) -> Self {
+        Entry {
+            cached: None,
+            refresh: None,
+            refresh_dead: None,
+            flight: None,
+            failure: None,
+            invalid_client_streak: 0,
+            failed_flights: 0,
+            last_used: tick,
+            high_water: now,
+        }
+    }
+
+    /// The entry's effective time: `now`, or the latest time seen if the clock went backwards.
+    /// An expired token thus stays expired after a backward jump, and a backoff is never
+    /// lengthened by one.
+    #[inline]
+    pub fn observe(&mut self, now: UnixMillis) -> UnixMillis {
+        if now > self.high_water {
+            self.high_water = now;
+        }
+        self.high_water
+    }
+
+    /// Whether a backoff forbids fetching at `now`.
+    pub fn backing_off(&self, now: UnixMillis) -> Option<&Failure> {
+        self.failure.as_ref().filter(|f| now < f.until)
+    }
+
+    /// Whether the entry holds nothing that could be used again: no servable token, no usable
+    /// refresh token, no fetch in flight, no backoff or refresh failure to remember.
+    pub fn is_dead(&self, now: UnixMillis) -> bool {
+        self.flight.is_none()
+            && self.cached.as_ref().map_or(true, |c| !c.serves(now, 0))
+            && self.refresh.as_ref().map_or(true, |r| !r.usable(now))
+            && self.backing_off(now).is_none()
+            && self.refresh_dead.is_none()
+    }
+
+    /// Resets the effective clock to `now` after a new token was stored: the new token's times
+    /// come from the same clock as `now`.
+    pub fn restart_clock(&mut self, now: UnixMillis) {
+        self.high_water = now;
+    }
+}

@@ -1,0 +1,179 @@
+//! The token cache and expiry engine: keyed cache, adaptive refresh-ahead, single-flight, failure
+//! handling, persistence. Sans-IO: every operation takes `now`; the caller performs requests.
+//!
+//! A [`TokenCache::lookup`] answers with a [`Lookup`]:
+//! * [`Lookup::Fresh`]: use the token;
+//! * [`Lookup::Stale`]: use the token and refresh in the background with the ticket;
+//! * [`Lookup::Fetch`]: no usable token; perform the ticket's [`FetchPlan`], then
+//!   [`TokenCache::complete`];
+//! * [`Lookup::Wait`]: another caller is fetching; wait on the handle;
+//! * [`Lookup::Backoff`] / [`Lookup::Failed`]: the key is backing off, or cannot be fetched.
+//!
+//! See `docs/caching.md` for the states, the defaults and why, and the failure rules.
+
+mod backoff;
+mod blocking;
+mod engine;
+mod entry;
+mod error;
+mod key;
+mod lru;
+mod persist;
+mod plan;
+mod single_flight;
+mod stats;
+mod timing;
+
+pub use backoff::{classify, BackoffPolicy, FailureClass, RetryPolicy};
+pub use blocking::{token_of, BlockingIo};
+pub use engine::{CacheConfig, Completion, EventCallback, Lookup, LookupOptions};
+pub use error::CacheError;
+pub use key::{normalize_scopes, CacheKey, CacheKeyBuilder};
+pub use lru::DEFAULT_CAPACITY;
+pub use persist::{ExportOptions, ImportReport, EXPORT_VERSION};
+pub use plan::{FetchPlan, FetchReason, PlanKind};
+pub use single_flight::{Outcome, Settled, SharedError, Ticket, WaitHandle};
+pub use stats::{CacheEvent, CacheStats};
+pub use timing::{
+    EntryTiming, Jitter, TimingBounds, JITTER_PERCENT, MAX_SKEW_MS, REFRESH_AT_PERCENT,
+    SKEW_PERCENT,
+};
+
+use crate::error::Result;
+use crate::secret::Secret;
+use crate::time::UnixMillis;
+use crate::token::Token;
+use engine::{Engine, Shared};
+use single_flight::lock;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+/// A thread-safe handle on one cache. Clones share the cache.
+#[derive(Clone)]
+pub struct TokenCache {
+    shared: Arc<Shared>,
+}
+
+impl Default for TokenCache {
+    fn default() -> Self {
+        TokenCache::new(CacheConfig::default())
+    }
+}
+
+impl fmt::Debug for TokenCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenCache")
+            .field("stats", &self.stats())
+            .finish_non_exhaustive()
+    }
+}
+
+impl TokenCache {
+    pub fn new(config: CacheConfig) -> Self {
+        TokenCache {
+            shared: Arc::new_cyclic(|me| Shared {
+                state: Mutex::new(Engine::new(config, me.clone())),
+            }),
+        }
+    }
+
+    /// Sets (or removes) the callback that receives every [`CacheEvent`]. It runs on the thread
+    /// that caused the event, after the cache's lock is released.
+    pub fn set_event_callback(&self, callback: Option<Box<EventCallback>>) {
+        lock(&self.shared.state).callback = callback.map(Arc::from);
+    }
+
+    /// Looks `key` up at `now`. Never blocks on a fetch.
+    pub fn lookup(&self, key: &CacheKey, now: UnixMillis, options: LookupOptions) -> Lookup {
+        let (answer, events) = {
+            let mut engine = lock(&self.shared.state);
+            let answer = engine.lookup(key, now, &options);
+            (answer, engine.take_events())
+        };
+        events.fire();
+        answer
+    }
+
+    /// Hands in the result of the ticket's request. Every waiter receives the same outcome,
+    /// unless the answer is [`Completion::Retry`], in which case they keep waiting.
+    pub fn complete(&self, ticket: Ticket, result: Result<Token>, now: UnixMillis) -> Completion {
+        let (answer, events) = {
+            let mut engine = lock(&self.shared.state);
+            let answer = engine.complete(ticket, result, now);
+            (answer, engine.take_events())
+        };
+        events.fire();
+        answer
+    }
+
+    /// Stores a token obtained outside the cache (authorization code, device flow, import).
+    pub fn insert(&self, key: &CacheKey, token: Token, now: UnixMillis) -> Arc<Token> {
+        let (token, events) = {
+            let mut engine = lock(&self.shared.state);
+            let token = engine.insert(key, token, now);
+            (token, engine.take_events())
+        };
+        events.fire();
+        token
+    }
+
+    /// Forgets `key` (a fetch in flight still delivers to its waiters). True if it was present.
+    pub fn invalidate(&self, key: &CacheKey) -> bool {
+        let mut engine = lock(&self.shared.state);
+        let removed = engine.map.remove(key).is_some();
+        engine.stats.entries = engine.map.len() as u64;
+        removed
+    }
+
+    /// Forgets everything.
+    pub fn clear(&self) {
+        let mut engine = lock(&self.shared.state);
+        engine.map.clear();
+        engine.stats.entries = 0;
+    }
+
+    /// Removes entries with nothing usable left; returns how many.
+    pub fn purge_expired(&self, now: UnixMillis) -> usize {
+        lock(&self.shared.state).purge(now)
+    }
+
+    pub fn len(&self) -> usize {
+        lock(&self.shared.state).map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn stats(&self) -> CacheStats {
+        lock(&self.shared.state).stats
+    }
+
+    /// The whole cache as versioned JSON. The result is a [`Secret`] because it holds tokens
+    /// when `options.include_secrets` is set.
+    pub fn export(
+        &self,
+        now: UnixMillis,
+        options: ExportOptions,
+    ) -> std::result::Result<Secret, CacheError> {
+        let engine = lock(&self.shared.state);
+        persist::export(engine.map.iter(), now, options)
+    }
+
+    /// Loads an export. Corrupted or newer-version input gives a typed error and leaves the
+    /// cache untouched; expired entries are skipped.
+    pub fn import(
+        &self,
+        json: &str,
+        now: UnixMillis,
+    ) -> std::result::Result<ImportReport, CacheError> {
+        let records = persist::parse(json)?;
+        let (report, events) = {
+            let mut engine = lock(&self.shared.state);
+            let report = engine.apply_import(records, now);
+            (report, engine.take_events())
+        };
+        events.fire();
+        Ok(report)
+    }
+}

@@ -1,0 +1,192 @@
+//! Single-flight: one [`Ticket`] per key, any number of [`WaitHandle`]s sharing its result.
+//!
+//! The ticket holder performs the token request and hands the result to
+//! [`TokenCache::complete`](super::TokenCache::complete). A ticket dropped without completion (a
+//! panic, an exception, a timeout, a cancelled task) releases its key through `Drop`, so no key
+//! stays stuck, and its waiters learn [`Settled::Abandoned`].
+
+use super::engine::Shared;
+use super::key::CacheKey;
+use super::plan::{FetchPlan, FetchReason};
+use crate::error::Error;
+use crate::time::UnixMillis;
+use crate::token::Token;
+use std::fmt;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
+use std::time::Duration;
+
+/// An error shared by every waiter of one fetch.
+pub type SharedError = Arc<Error>;
+/// The result of one fetch, identical for every waiter.
+pub type Outcome = Result<Arc<Token>, SharedError>;
+
+/// How a fetch ended, as seen by a waiter.
+#[derive(Clone, Debug)]
+pub enum Settled {
+    /// The ticket was completed with this result.
+    Done(Outcome),
+    /// The ticket was dropped without completion; look up again.
+    Abandoned,
+}
+
+/// The shared slot of one flight.
+pub(crate) struct FlightSlot {
+    pub id: u64,
+    result: Mutex<Option<Settled>>,
+    settled: Condvar,
+}
+
+/// Locks ignoring poison: the data behind these locks is updated in single assignments, so a
+/// panic elsewhere cannot leave it half-written.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl FlightSlot {
+    pub fn new(id: u64) -> Arc<Self> {
+        Arc::new(FlightSlot {
+            id,
+            result: Mutex::new(None),
+            settled: Condvar::new(),
+        })
+    }
+
+    /// Records the first result; later calls are ignored.
+    pub fn settle(&self, result: Settled) {
+        let mut slot = lock(&self.result);
+        if slot.is_none() {
+            *slot = Some(result);
+            self.settled.notify_all();
+        }
+    }
+
+    fn get(&self) -> Option<Settled> {
+        lock(&self.result).clone()
+    }
+}
+
+/// The right, and duty, to perform one token request for a key.
+///
+/// Complete it with [`TokenCache::complete`](super::TokenCache::complete); dropping it instead
+/// releases the key. `Debug` never shows the refresh token.
+pub struct Ticket {
+    pub(crate) cache: Weak<Shared>,
+    pub(crate) key: CacheKey,
+    pub(crate) slot: Arc<FlightSlot>,
+    pub(crate) plan: FetchPlan,
+    pub(crate) reason: FetchReason,
+    pub(crate) attempt: u32,
+    pub(crate) started_at: UnixMillis,
+    pub(crate) primary_available: bool,
+    pub(crate) fell_back: bool,
+    /// False once the ticket was handed to `complete`, so `Drop` does nothing.
+    pub(crate) armed: bool,
+}
+
+impl Ticket {
+    /// Which grant to use for this request.
+    pub fn plan(&self) -> &FetchPlan {
+        &self.plan
+    }
+    pub fn reason(&self) -> FetchReason {
+        self.reason
+    }
+    /// Identifies the flight; waiters' [`WaitHandle::flight_id`] carries the same value.
+    pub fn flight_id(&self) -> u64 {
+        self.slot.id
+    }
+    /// 1 for the first request of a flight, 2 for its first retry, …
+    pub fn attempt(&self) -> u32 {
+        self.attempt
+    }
+    pub fn key(&self) -> &CacheKey {
+        &self.key
+    }
+    /// A handle on this ticket's own result (what its waiters see).
+    pub fn wait_handle(&self) -> WaitHandle {
+        WaitHandle {
+            slot: self.slot.clone(),
+        }
+    }
+}
+
+impl fmt::Debug for Ticket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Ticket")
+            .field("flight_id", &self.slot.id)
+            .field("plan", &self.plan.kind())
+            .field("reason", &self.reason)
+            .field("attempt", &self.attempt)
+            .field("key", &self.key)
+            .finish()
+    }
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        if !self.armed {
+            return;
+        }
+        self.armed = false;
+        match self.cache.upgrade() {
+            Some(shared) => shared.abandon(&self.key, self.slot.id),
+            // The cache is gone; only the waiters are left to tell.
+            None => self.slot.settle(Settled::Abandoned),
+        }
+    }
+}
+
+/// A caller's place in the queue for a fetch already in flight.
+///
+/// Threads block with [`wait`](Self::wait); event loops (asyncio, JS) poll
+/// [`try_result`](Self::try_result), or resolve their own promises keyed by
+/// [`flight_id`](Self::flight_id) when the ticket holder's `complete` returns.
+#[derive(Clone)]
+pub struct WaitHandle {
+    pub(crate) slot: Arc<FlightSlot>,
+}
+
+impl WaitHandle {
+    pub fn flight_id(&self) -> u64 {
+        self.slot.id
+    }
+
+    /// The result if the flight has ended, without blocking.
+    pub fn try_result(&self) -> Option<Settled> {
+        self.slot.get()
+    }
+
+    /// Blocks the calling thread until the flight ends.
+    pub fn wait(&self) -> Settled {
+        let mut guard = lock(&self.slot.result);
+        loop {
+            if let Some(result) = guard.as_ref() {
+                return result.clone();
+            }
+            guard = self
+                .slot
+                .settled
+                .wait(guard)
+                .unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    /// Blocks for at most `timeout`; `None` if the flight is still running.
+    pub fn wait_timeout(&self, timeout: Duration) -> Option<Settled> {
+        let guard = lock(&self.slot.result);
+        let (guard, _) = self
+            .slot
+            .settled
+            .wait_timeout_while(guard, timeout, |r| r.is_none())
+            .unwrap_or_else(|p| p.into_inner());
+        guard.clone()
+    }
+}
+
+impl fmt::Debug for WaitHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WaitHandle")
+            .field("flight_id", &self.slot.id)
+            .finish()
+    }
+}
