@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from typing import Any
 
 import pytest
@@ -73,3 +74,9 @@ def test_encoding_is_keyword_only() -> None:
 def test_token_error_is_an_exception_class() -> None:
     assert issubclass(tokensmith.TokenError, Exception)
     assert tokensmith.TokenError.__module__ == "tokensmith"
+
+
+def test_wheel_ships_type_information() -> None:
+    package = resources.files("tokensmith")
+    assert package.joinpath("py.typed").is_file()
+    assert package.joinpath("_native.pyi").is_file()

@@ -1,0 +1,166 @@
+# tokensmith: one Rust core, shipped as a Rust crate, an npm package (WebAssembly) and a Python module.
+# `just test` installs what it needs (each step skipped when already done), then runs every suite.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+# Comment lines inside recipes are notes for readers, not commands to echo.
+set ignore-comments := true
+
+# Tools installed by `cargo install` land here; make them visible to every recipe.
+export PATH := env("CARGO_HOME", env("HOME") + "/.cargo") + "/bin:" + env("PATH")
+
+wasm_target := "wasm32-unknown-unknown"
+venv := ".venv"
+
+# List the recipes.
+default:
+    @just --list
+
+# ---------------------------------------------------------------------------------------------
+# Setup: every step is idempotent and fast when already done.
+
+# Install everything the build and the tests need.
+setup: setup-wasm-target setup-wasm-bindgen setup-node setup-python setup-chromium
+
+# The Rust standard library for WebAssembly.
+setup-wasm-target:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if rustup target list --installed | grep -qx "{{wasm_target}}"; then
+      echo "setup: {{wasm_target}} target present"
+    else
+      rustup target add "{{wasm_target}}"
+    fi
+
+# wasm-bindgen-cli (wasm-bindgen, wasm-bindgen-test-runner) at exactly the version in Cargo.lock.
+setup-wasm-bindgen:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    # The CLI refuses modules made by another version of the wasm-bindgen crate.
+    want="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
+    if [[ -z "$want" ]]; then echo "setup: no wasm-bindgen in Cargo.lock" >&2; exit 1; fi
+    have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
+    runner="$(wasm-bindgen-test-runner --version 2>/dev/null | awk '{print $2}' || true)"
+    if [[ "$have" == "$want" && "$runner" == "$want" ]]; then
+      echo "setup: wasm-bindgen-cli $want present"
+    else
+      # No --locked: the CLI's own lock file names a dependency version the registry lacks.
+      cargo install wasm-bindgen-cli --version "$want"
+    fi
+
+# npm devDependencies (binaryen's wasm-opt, playwright-core) from the committed lock file.
+setup-node:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    stamp=node_modules/.tokensmith-lock.sha256
+    want="$(sha256sum package-lock.json | cut -d' ' -f1)"
+    if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+      echo "setup: node_modules matches package-lock.json"
+    else
+      npm ci --no-audit --no-fund
+      echo "$want" > "$stamp"
+    fi
+
+# The project venv with maturin, pytest, ruff and mypy (python/requirements-dev.txt).
+setup-python:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    stamp="{{venv}}/.tokensmith-requirements.sha256"
+    want="$(sha256sum python/requirements-dev.txt | cut -d' ' -f1)"
+    if [[ -x "{{venv}}/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+      echo "setup: {{venv}} up to date"
+    else
+      [[ -x "{{venv}}/bin/python" ]] || python3 -m venv "{{venv}}"
+      "{{venv}}/bin/python" -m pip install --quiet --disable-pip-version-check -r python/requirements-dev.txt
+      echo "$want" > "$stamp"
+    fi
+
+# Debian's Chromium and ChromeDriver, for the wasm tests in a browser.
+setup-chromium:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]]; then
+      echo "setup: chromium and chromedriver present"
+    else
+      sudo=""; [[ "$(id -u)" == 0 ]] || sudo="sudo"
+      $sudo apt-get update
+      DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y chromium chromium-driver
+    fi
+
+# ---------------------------------------------------------------------------------------------
+# Build
+
+# The npm package into wasm/pkg/ (node/ and web/ builds, wasm-opt -Oz, package.json); prints its size.
+build-wasm: setup-wasm-target setup-wasm-bindgen setup-node
+    bash wasm/build.sh
+
+# The Python wheel (maturin, abi3), installed into the project venv.
+build-py: setup-python
+    #!/usr/bin/env bash
+    set -euo pipefail
+    rm -rf target/wheels
+    "{{venv}}/bin/maturin" build --release --manifest-path python/Cargo.toml \
+      --interpreter "{{venv}}/bin/python" --out target/wheels
+    "{{venv}}/bin/python" -m pip install --quiet --disable-pip-version-check \
+      --force-reinstall --no-deps target/wheels/tokensmith-*.whl
+
+# ---------------------------------------------------------------------------------------------
+# Tests
+
+# Every suite: Rust, wasm in Node and Chromium, the Node suite, pytest.
+test: setup test-rust test-wasm-node test-wasm-browser test-node test-py
+
+# Rust unit, integration and vector tests of the workspace.
+test-rust:
+    # tokensmith-wasm runs on wasm32 (test-wasm-*); tokensmith-py has no Rust tests (test = false:
+    # a PyO3 test binary would need libpython at run time) and is tested through pytest.
+    cargo test --workspace --exclude tokensmith-wasm
+
+# wasm-bindgen-test suites of tokensmith-wasm in Node.
+test-wasm-node: setup-wasm-target setup-wasm-bindgen
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+      cargo test -p tokensmith-wasm --target {{wasm_target}}
+
+# The same wasm-bindgen-test suites in headless Chromium, with a fresh profile each run.
+test-wasm-browser: setup-wasm-target setup-wasm-bindgen setup-chromium
+    #!/usr/bin/env bash
+    set -euo pipefail
+    tmp="$(mktemp -d)"
+    trap 'rm -rf "$tmp"' EXIT
+    # wasm/webdriver.json holds the Chromium flags; add a --user-data-dir nobody has used.
+    node -e '
+      const fs = require("fs");
+      const [src, profile, out] = process.argv.slice(1);
+      const caps = JSON.parse(fs.readFileSync(src, "utf8"));
+      caps["goog:chromeOptions"].args.push(`--user-data-dir=${profile}`);
+      fs.writeFileSync(out, JSON.stringify(caps));
+    ' wasm/webdriver.json "$tmp/profile" "$tmp/webdriver.json"
+    WASM_BINDGEN_USE_BROWSER=1 \
+    WASM_BINDGEN_TEST_WEBDRIVER_JSON="$tmp/webdriver.json" \
+    CHROMEDRIVER=/usr/bin/chromedriver \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+      cargo test -p tokensmith-wasm --target {{wasm_target}}
+
+# The Node suite against the built npm package.
+test-node: build-wasm
+    node --test tests/node/
+
+# pytest against the installed wheel.
+test-py: build-py
+    "{{venv}}/bin/pytest" tests/python -q
+
+# ---------------------------------------------------------------------------------------------
+# Lint and benchmarks
+
+# rustfmt, clippy -D warnings (native and wasm32), ruff, mypy.
+lint: setup-wasm-target setup-python
+    cargo fmt --all --check
+    cargo clippy --workspace --all-targets -- -D warnings
+    cargo clippy -p tokensmith --target {{wasm_target}} --no-default-features -- -D warnings
+    cargo clippy -p tokensmith-wasm --target {{wasm_target}} --all-targets --no-default-features -- -D warnings
+    "{{venv}}/bin/ruff" check python tests/python
+    "{{venv}}/bin/ruff" format --check python tests/python
+    "{{venv}}/bin/mypy" --strict python/tokensmith tests/python
+
+# Criterion benchmarks of the core.
+bench:
+    cargo bench -p tokensmith
