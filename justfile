@@ -140,8 +140,8 @@ test-wasm-browser: setup-wasm-target setup-wasm-bindgen setup-chromium
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
       cargo test -p tokensmith-wasm --target {{wasm_target}}
 
-# The Node suite against the built npm package.
-test-node: build-wasm
+# The Node suite against the built npm package (its web build also in Chromium via playwright-core).
+test-node: build-wasm setup-chromium
     node --test tests/node/
 
 # pytest against the installed wheel.
