@@ -190,7 +190,13 @@ impl Engine {
                 }
                 return match choose_plan(entry, now, opts) {
                     Ok(plan) => {
-                        let ticket = self.start_flight(key, now, FetchReason::Aging, plan, opts);
+                        let reason = if entry.failed_flights > 0 || entry.invalid_client_streak > 0
+                        {
+                            FetchReason::Retry
+                        } else {
+                            FetchReason::Aging
+                        };
+                        let ticket = self.start_flight(key, now, reason, plan, opts);
                         Lookup::Stale(token, ticket)
                     }
                     // No way to refresh: serve until it stops being usable, then fail.
@@ -213,7 +219,10 @@ impl Engine {
         }
         let reason = if opts.force {
             FetchReason::Forced
-        } else if entry.failure.is_some() || entry.failed_flights > 0 {
+        } else if entry.failure.is_some()
+            || entry.failed_flights > 0
+            || entry.invalid_client_streak > 0
+        {
             FetchReason::Retry
         } else if entry.cached.is_some() || entry.refresh.is_some() {
             FetchReason::Expired

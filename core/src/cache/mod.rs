@@ -16,6 +16,7 @@ mod blocking;
 mod engine;
 mod entry;
 mod error;
+mod grant_key;
 mod key;
 mod lru;
 mod persist;
@@ -97,6 +98,12 @@ impl TokenCache {
     /// Hands in the result of the ticket's request. Every waiter receives the same outcome,
     /// unless the answer is [`Completion::Retry`], in which case they keep waiting.
     pub fn complete(&self, ticket: Ticket, result: Result<Token>, now: UnixMillis) -> Completion {
+        if !std::ptr::eq(ticket.cache.as_ptr(), Arc::as_ptr(&self.shared)) {
+            // A ticket of another cache: route it there, so that cache's key is released.
+            if let Some(shared) = ticket.cache.upgrade() {
+                return TokenCache { shared }.complete(ticket, result, now);
+            }
+        }
         let (answer, events) = {
             let mut engine = lock(&self.shared.state);
             let answer = engine.complete(ticket, result, now);
