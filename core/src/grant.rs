@@ -4,9 +4,11 @@
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use std::borrow::Cow;
+use std::fmt;
 
-/// A grant, with the parameters its token request carries.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A grant, with the parameters its token request carries. `Debug` shows secrets as
+/// `[redacted]` and, for extension grants, only parameter names (their values are often tokens).
+#[derive(Clone, PartialEq, Eq)]
 pub enum Grant {
     /// RFC 6749 §4.4. `audience` is the Auth0/Okta-style parameter many servers need;
     /// `resource` is RFC 8707 §2.
@@ -154,6 +156,59 @@ fn push_scope(p: &mut Vec<(&str, Cow<'_, str>)>, scope: &[String]) -> Result<()>
     Ok(())
 }
 
+impl fmt::Debug for Grant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Grant::ClientCredentials {
+                scope,
+                audience,
+                resource,
+            } => f
+                .debug_struct("ClientCredentials")
+                .field("scope", scope)
+                .field("audience", audience)
+                .field("resource", resource)
+                .finish(),
+            Grant::Password {
+                username,
+                password,
+                scope,
+            } => f
+                .debug_struct("Password")
+                .field("username", username)
+                .field("password", password)
+                .field("scope", scope)
+                .finish(),
+            Grant::RefreshToken {
+                refresh_token,
+                scope,
+            } => f
+                .debug_struct("RefreshToken")
+                .field("refresh_token", refresh_token)
+                .field("scope", scope)
+                .finish(),
+            Grant::AuthorizationCode {
+                code,
+                redirect_uri,
+                code_verifier,
+            } => f
+                .debug_struct("AuthorizationCode")
+                .field("code", code)
+                .field("redirect_uri", redirect_uri)
+                .field("code_verifier", code_verifier)
+                .finish(),
+            Grant::Extension { grant_type, params } => f
+                .debug_struct("Extension")
+                .field("grant_type", grant_type)
+                .field(
+                    "param_names",
+                    &params.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+                )
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
 /// RFC 7009 §2.1 `token_type_hint`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenTypeHint {
@@ -167,5 +222,45 @@ impl TokenTypeHint {
             TokenTypeHint::AccessToken => "access_token",
             TokenTypeHint::RefreshToken => "refresh_token",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grant_types_and_parameter_order() {
+        let g = Grant::Password {
+            username: "ann".into(),
+            password: "pw".into(),
+            scope: vec!["a".into(), "b".into()],
+        };
+        assert_eq!(g.grant_type(), "password");
+        let p = g.form_params().unwrap();
+        let p: Vec<(&str, &str)> = p.iter().map(|(n, v)| (*n, v.as_ref())).collect();
+        assert_eq!(
+            p,
+            [
+                ("grant_type", "password"),
+                ("username", "ann"),
+                ("password", "pw"),
+                ("scope", "a b")
+            ]
+        );
+        let e = Grant::Extension {
+            grant_type: "urn:ietf:params:oauth:grant-type:device_code".into(),
+            params: vec![("device_code".into(), "dc-secret-value".into())],
+        };
+        let debug = format!("{e:?}");
+        assert!(debug.contains("device_code") && !debug.contains("dc-secret-value"));
+        assert_eq!(
+            e.grant_type(),
+            "urn:ietf:params:oauth:grant-type:device_code"
+        );
+        assert_eq!(TokenTypeHint::RefreshToken.as_str(), "refresh_token");
+        // Debug of a grant never shows the secret parts.
+        assert!(!format!("{g:?}").contains("\"pw\""));
+        assert!(format!("{g:?}").contains("[redacted]"));
     }
 }

@@ -82,3 +82,82 @@ impl ParseOptions {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod no_panic_tests {
+    use super::*;
+    use crate::http::HttpResponse;
+    use crate::time::UnixMillis;
+    use proptest::prelude::*;
+
+    fn json_ish() -> impl Strategy<Value = String> {
+        // Fragments of token responses, recombined, reach deeper than random bytes.
+        let piece = prop::sample::select(vec![
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            ":",
+            "\"",
+            "\\",
+            "null",
+            "1e300",
+            "-0",
+            "0",
+            "\"3600\"",
+            "\"access_token\"",
+            "\"token_type\"",
+            "\"Bearer\"",
+            "\"expires_in\"",
+            "\"error\"",
+            "\"scope\"",
+            "\"timestamp\"",
+            "\"refresh_expires_in\"",
+            "\"a b\"",
+            "é",
+            " ",
+        ]);
+        prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn parsing_never_panics(
+            status in 0u16..1000,
+            body in prop_oneof![json_ish(), any::<String>()],
+            retry_after in any::<String>(),
+            challenge in any::<String>(),
+            sent_at in any::<i64>(),
+        ) {
+            let resp = HttpResponse::new(
+                status,
+                vec![
+                    ("Retry-After".into(), retry_after),
+                    ("WWW-Authenticate".into(), challenge),
+                ],
+                body,
+            );
+            let r = parse_token_response(&resp, UnixMillis(sent_at), &ParseOptions::default());
+            if let Err(crate::error::Error::UnexpectedResponse(u)) = &r {
+                prop_assert!(u.excerpt.chars().count() <= MAX_EXCERPT_CHARS);
+            }
+            if let Ok(t) = &r {
+                prop_assert!(t.expires_at >= t.issued_at);
+            }
+            let _ = parse_error_response(&resp, UnixMillis(sent_at));
+            let _ = check_revocation_response(&resp, UnixMillis(sent_at));
+        }
+
+        #[test]
+        fn masked_text_has_no_long_token_run(text in "[A-Za-z0-9 ._~+/=\"-]{0,200}") {
+            let masked = mask_tokens(&text);
+            for run in masked.split(|c: char| !(c.is_ascii_alphanumeric() || "-_.~+/=".contains(c))) {
+                let digit = run.chars().any(|c| c.is_ascii_digit());
+                let mixed = run.chars().any(|c| c.is_ascii_uppercase())
+                    && run.chars().any(|c| c.is_ascii_lowercase());
+                prop_assert!(run.len() < MIN_TOKEN_RUN || !(digit || mixed), "{run} in {masked}");
+            }
+        }
+    }
+}
