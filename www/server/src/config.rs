@@ -31,7 +31,7 @@ impl ClientAuth {
     }
 }
 
-fn secret<'de, D: Deserializer<'de>>(d: D) -> Result<Secret, D::Error> {
+pub(crate) fn secret<'de, D: Deserializer<'de>>(d: D) -> Result<Secret, D::Error> {
     String::deserialize(d).map(Secret::new)
 }
 
@@ -99,6 +99,25 @@ impl Default for Lifetimes {
     }
 }
 
+/// Personal access tokens (XTRF / DataChain shape).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PatConfig {
+    /// SQLite database file; `:memory:` keeps tokens only while the server runs.
+    pub database: String,
+    /// Token prefix, `[a-z]{2,10}` (see docs/pat-format.md).
+    pub prefix: String,
+}
+
+impl Default for PatConfig {
+    fn default() -> Self {
+        PatConfig {
+            database: ":memory:".into(),
+            prefix: "tsm".into(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ServerConfig {
@@ -129,6 +148,8 @@ pub struct Config {
     pub server: ServerConfig,
     #[serde(default)]
     pub lifetimes: Lifetimes,
+    #[serde(default)]
+    pub pat: PatConfig,
     pub clients: Vec<ClientConfig>,
     pub users: Vec<UserConfig>,
     pub tenants: TenantConfig,
@@ -152,6 +173,7 @@ impl Config {
         Config {
             server: ServerConfig::default(),
             lifetimes: Lifetimes::default(),
+            pat: PatConfig::default(),
             clients: vec![
                 client("demo-client", "demo-secret", ClientAuth::FormBasic),
                 client("demo-raw-client", "demo-secret", ClientAuth::RawBasic),

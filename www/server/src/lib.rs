@@ -12,6 +12,7 @@ pub mod form_body;
 pub mod grants;
 pub mod keys;
 pub mod oauth_error;
+pub mod pat_store;
 pub mod refresh_store;
 pub mod routes;
 pub mod state;
@@ -53,6 +54,14 @@ pub fn router(state: AppState) -> Router {
             get(ttm::user_tenants),
         )
         .route("/sdx/oauth/token", post(sdx::token))
+        .route(
+            "/api/tokens",
+            post(pat::create).get(pat::list).delete(pat::revoke_all),
+        )
+        .route("/api/tokens/{id}", axum::routing::delete(pat::revoke))
+        .route("/api/users/{id}/deactivate", post(pat::deactivate))
+        .route("/api/users/{id}/activate", post(pat::activate))
+        .route("/api/me", get(pat::me))
         .route("/admin/restart", post(admin::restart))
         .route(
             "/admin/faults",

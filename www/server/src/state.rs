@@ -4,11 +4,13 @@
 use crate::config::Config;
 use crate::faults::FaultPlan;
 use crate::keys::SigningKey;
+use crate::pat_store::SqliteStore;
 use crate::refresh_store::RefreshStore;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
+use tokensmith::pat::{Registry, TokenHasher};
 
 pub struct Inner {
     pub config: Config,
@@ -19,6 +21,8 @@ pub struct Inner {
     /// `jti`s of access tokens revoked through RFC 7009.
     pub revoked_jtis: Mutex<HashSet<String>>,
     pub faults: Mutex<FaultPlan>,
+    /// Personal access tokens, hashed in SQLite through core's registry.
+    pub pats: Mutex<Registry<SqliteStore>>,
     /// Added to the system clock; `/admin/clock` advances it so tests can expire tokens
     /// without sleeping.
     clock_offset_ms: AtomicI64,
@@ -33,7 +37,12 @@ pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Inner {
     pub fn new(config: Config, issuer: String) -> Result<AppState, String> {
+        let store = SqliteStore::open(&config.pat.database)?;
+        // Plain SHA-256: PATs carry enough entropy that a pepper adds nothing for a dev server.
+        let pats = Registry::new(store, TokenHasher::Sha256, &config.pat.prefix)
+            .map_err(|e| format!("invalid PAT prefix: {e}"))?;
         Ok(Arc::new(Inner {
+            pats: Mutex::new(pats),
             config,
             issuer,
             key: RwLock::new(Arc::new(SigningKey::generate()?)),

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod discovery;
 pub mod keycloak;
 pub mod oauth;
+pub mod pat;
 pub mod sdx;
 pub mod smart_completions;
 pub mod static_files;
