@@ -120,6 +120,22 @@ pub enum ErrorFamily {
     Cache,
 }
 
+impl ErrorFamily {
+    /// A stable snake_case name; the bindings pick their error class by it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorFamily::OAuth => "oauth",
+            ErrorFamily::Response => "response",
+            ErrorFamily::Transport => "transport",
+            ErrorFamily::Input => "input",
+            ErrorFamily::Token => "token",
+            ErrorFamily::Jwt => "jwt",
+            ErrorFamily::Pat => "pat",
+            ErrorFamily::Cache => "cache",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TransportErrorKind {
     Connect,
@@ -306,7 +322,20 @@ pub enum UnexpectedReason {
 }
 
 impl UnexpectedReason {
-    pub const fn as_str(self) -> &'static str {
+    /// A stable snake_case name, exposed by the bindings (`err.reason`).
+    pub const fn code(self) -> &'static str {
+        match self {
+            UnexpectedReason::NotJson => "not_json",
+            UnexpectedReason::NotObject => "not_object",
+            UnexpectedReason::Truncated => "truncated",
+            UnexpectedReason::TooLarge => "too_large",
+            UnexpectedReason::Empty => "empty",
+            UnexpectedReason::Status => "status",
+        }
+    }
+
+    /// A phrase for messages.
+    pub const fn description(self) -> &'static str {
         match self {
             UnexpectedReason::NotJson => "body is not JSON",
             UnexpectedReason::NotObject => "JSON body is not an object",
@@ -335,7 +364,7 @@ impl fmt::Display for UnexpectedResponse {
         write!(
             f,
             "unexpected response: {} (HTTP {}",
-            self.reason.as_str(),
+            self.reason.description(),
             self.status
         )?;
         if let Some(ct) = &self.content_type {
