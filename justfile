@@ -155,8 +155,10 @@ test-py: build-py
 lint: setup-wasm-target setup-python
     cargo fmt --all --check
     cargo clippy --workspace --all-targets -- -D warnings
-    cargo clippy -p tokensmith --target {{wasm_target}} --no-default-features -- -D warnings
-    cargo clippy -p tokensmith-wasm --target {{wasm_target}} --all-targets --no-default-features -- -D warnings
+    # Core as the npm package builds it (no native-crypto), linted together with tokensmith-wasm,
+    # which enables getrandom's `wasm_js` backend; core's dev-dependencies are native-only.
+    cargo clippy -p tokensmith -p tokensmith-wasm --target {{wasm_target}} --no-default-features -- -D warnings
+    cargo clippy -p tokensmith-wasm --target {{wasm_target}} --all-targets -- -D warnings
     "{{venv}}/bin/ruff" check python tests/python
     "{{venv}}/bin/ruff" format --check python tests/python
     "{{venv}}/bin/mypy" --strict python/tokensmith tests/python
