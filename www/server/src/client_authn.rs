@@ -36,8 +36,24 @@ fn check<'a>(client: Option<&'a ClientConfig>, secret: &Secret) -> Option<&'a Cl
     client.filter(|c| &c.secret == secret)
 }
 
-/// Authenticate the client of a form request, removing `client_secret` from the form.
+/// Authenticate a confidential client (secret required), removing `client_secret` from the form.
 pub fn authenticate<'a>(
+    config: &'a Config,
+    headers: &HeaderMap,
+    form: &mut FormBody,
+) -> Result<&'a ClientConfig, OAuthError> {
+    let client = authenticate_any(config, headers, form)?;
+    if client.auth == ClientAuth::None {
+        return Err(OAuthError::invalid_client(
+            "this endpoint needs a confidential client",
+        ));
+    }
+    Ok(client)
+}
+
+/// Authenticate a confidential client or identify a public one (RFC 6749 §3.2.1), removing
+/// `client_secret` from the form.
+pub fn authenticate_any<'a>(
     config: &'a Config,
     headers: &HeaderMap,
     form: &mut FormBody,
@@ -70,6 +86,13 @@ pub fn authenticate<'a>(
             let id = form
                 .get("client_id")
                 .ok_or_else(|| OAuthError::invalid_client("no client authentication"))?;
+            // A public client identifies itself only (RFC 6749 §2.1, §3.2.1).
+            if let Some(public) = config.client(id).filter(|c| c.auth == ClientAuth::None) {
+                if body_secret.is_some() {
+                    return Err(OAuthError::invalid_client("public clients have no secret"));
+                }
+                return Ok(public);
+            }
             let secret = body_secret
                 .ok_or_else(|| OAuthError::invalid_client("no client authentication"))?;
             let client = config.client(id).filter(|c| c.auth == ClientAuth::Post);

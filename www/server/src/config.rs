@@ -19,6 +19,10 @@ pub enum ClientAuth {
     /// `client_id` and `client_secret` in the form body (RFC 6749 §2.3.1, second option).
     #[serde(rename = "post")]
     Post,
+    /// A public client (RFC 6749 §2.1): `client_id` in the body, no secret. Only for the
+    /// authorization code grant with PKCE (RFC 7636) and its refresh tokens.
+    #[serde(rename = "none")]
+    None,
 }
 
 impl ClientAuth {
@@ -27,6 +31,7 @@ impl ClientAuth {
             ClientAuth::FormBasic => "form-basic",
             ClientAuth::RawBasic => "raw-basic",
             ClientAuth::Post => "post",
+            ClientAuth::None => "none",
         }
     }
 }
@@ -39,9 +44,14 @@ pub(crate) fn secret<'de, D: Deserializer<'de>>(d: D) -> Result<Secret, D::Error
 #[serde(deny_unknown_fields)]
 pub struct ClientConfig {
     pub id: String,
-    #[serde(deserialize_with = "secret")]
+    /// Ignored for `auth = "none"`.
+    #[serde(default, deserialize_with = "secret")]
     pub secret: Secret,
     pub auth: ClientAuth,
+    /// Registered redirect URIs for the authorization code grant (RFC 6749 §3.1.2.2), compared
+    /// exactly, except that loopback URIs match on any port (RFC 8252 §7.3).
+    #[serde(default)]
+    pub redirect_uris: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -169,6 +179,7 @@ impl Config {
             id: id.into(),
             secret: Secret::new(secret),
             auth,
+            redirect_uris: vec!["http://127.0.0.1/callback.html".into()],
         };
         Config {
             server: ServerConfig::default(),
@@ -178,6 +189,7 @@ impl Config {
                 client("demo-client", "demo-secret", ClientAuth::FormBasic),
                 client("demo-raw-client", "demo-secret", ClientAuth::RawBasic),
                 client("demo-post-client", "demo-secret", ClientAuth::Post),
+                client("demo-public-client", "", ClientAuth::None),
             ],
             users: vec![UserConfig {
                 username: "demo-user".into(),
@@ -203,7 +215,14 @@ impl Config {
     /// What the server prints at start when it runs with the demo configuration.
     pub fn describe_demo(&self) -> String {
         let mut out = String::from("demo configuration (no --config given):\n");
-        for c in &self.clients {
+        for c in self.clients.iter().filter(|c| c.auth == ClientAuth::None) {
+            out.push_str(&format!(
+                "  client  {} (public, PKCE; redirect {})\n",
+                c.id,
+                c.redirect_uris.join(", ")
+            ));
+        }
+        for c in self.clients.iter().filter(|c| c.auth != ClientAuth::None) {
             out.push_str(&format!(
                 "  client  {} / {} ({})\n",
                 c.id,

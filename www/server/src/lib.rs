@@ -4,6 +4,7 @@
 
 pub mod access_log;
 pub mod access_token;
+pub mod auth_codes;
 pub mod cli;
 pub mod client_authn;
 pub mod config;
@@ -28,6 +29,10 @@ use tokio::net::TcpListener;
 pub fn router(state: AppState) -> Router {
     use routes::*;
     Router::new()
+        .route(
+            "/oauth/authorize",
+            get(authorize::page).post(authorize::decide),
+        )
         .route("/oauth/token", post(oauth::token))
         .route("/oauth/revoke", post(oauth::revoke))
         .route("/oauth/introspect", post(oauth::introspect))

@@ -141,6 +141,16 @@ impl RefreshStore {
         Some(client)
     }
 
+    /// The family (grant) a token belongs to.
+    pub fn family_of(&self, token: &str) -> Option<&str> {
+        self.tokens.get(token).map(|r| r.family.as_str())
+    }
+
+    /// Revoke a whole grant by family id.
+    pub fn revoke_family(&mut self, family: &str) {
+        self.revoked_families.insert(family.to_owned());
+    }
+
     pub fn client_of(&self, token: &str) -> Option<&str> {
         self.tokens.get(token).map(|r| r.client_id.as_str())
     }

@@ -1,6 +1,7 @@
 //! Shared server state: configuration, the current signing key, refresh tokens, revoked access
 //! tokens, the fault plan and the clock.
 
+use crate::auth_codes::CodeStore;
 use crate::config::Config;
 use crate::faults::FaultPlan;
 use crate::keys::SigningKey;
@@ -18,6 +19,8 @@ pub struct Inner {
     pub issuer: String,
     pub key: RwLock<Arc<SigningKey>>,
     pub refresh: Mutex<RefreshStore>,
+    /// Authorization codes (RFC 6749 §4.1) waiting to be redeemed.
+    pub codes: Mutex<CodeStore>,
     /// `jti`s of access tokens revoked through RFC 7009.
     pub revoked_jtis: Mutex<HashSet<String>>,
     pub faults: Mutex<FaultPlan>,
@@ -47,6 +50,7 @@ impl Inner {
             issuer,
             key: RwLock::new(Arc::new(SigningKey::generate()?)),
             refresh: Mutex::new(RefreshStore::default()),
+            codes: Mutex::new(CodeStore::default()),
             revoked_jtis: Mutex::new(HashSet::new()),
             faults: Mutex::new(FaultPlan::default()),
             clock_offset_ms: AtomicI64::new(0),
@@ -81,6 +85,7 @@ impl Inner {
         let fresh = Arc::new(SigningKey::generate()?);
         *self.key.write().unwrap_or_else(PoisonError::into_inner) = fresh;
         lock(&self.refresh).clear();
+        lock(&self.codes).clear();
         lock(&self.revoked_jtis).clear();
         Ok(())
     }

@@ -97,6 +97,10 @@ fn example_config_parses() {
         .iter()
         .any(|c| c.auth == ClientAuth::RawBasic));
     assert!(config.clients.iter().any(|c| c.auth == ClientAuth::Post));
+    assert!(config
+        .clients
+        .iter()
+        .any(|c| c.auth == ClientAuth::None && !c.redirect_uris.is_empty()));
     assert!(!config.tenants.user_tenants().is_empty());
     assert!(Config::from_toml("clients = 3").is_err());
     // Secrets never reach Debug output.

@@ -1,6 +1,7 @@
 //! HTTP routes, one module per server shape.
 
 pub mod admin;
+pub mod authorize;
 pub mod discovery;
 pub mod keycloak;
 pub mod oauth;

@@ -2,7 +2,10 @@
 //! (RFC 7009) and `POST /oauth/introspect` (RFC 7662).
 
 use crate::access_token::{self, no_store, Grant};
-use crate::client_authn::authenticate;
+use crate::auth_codes::{CodeRefused, Issued};
+use crate::client_authn::{authenticate, authenticate_any};
+use crate::config::ClientAuth;
+use crate::config::ClientConfig;
 use crate::form_body::FormBody;
 use crate::grants::{password_user, redeem_refresh};
 use crate::oauth_error::OAuthError;
@@ -10,9 +13,11 @@ use crate::refresh_store::{Issuer, NewRefresh};
 use crate::state::{lock, AppState};
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::{json, Value};
+use tokensmith::pkce::PkceVerifier;
+use tokensmith::Secret;
 
 pub async fn token(
     State(state): State<AppState>,
@@ -20,8 +25,21 @@ pub async fn token(
     body: Bytes,
 ) -> Result<Response, OAuthError> {
     let mut form = FormBody::parse(&headers, &body)?;
-    let client = authenticate(&state.config, &headers, &mut form)?;
+    let client = authenticate_any(&state.config, &headers, &mut form)?;
     let grant_type = form.require("grant_type")?.to_owned();
+    // RFC 6749 §4.3, §4.4: public clients may only use the code grant and its refresh tokens.
+    if client.auth == ClientAuth::None
+        && !matches!(grant_type.as_str(), "authorization_code" | "refresh_token")
+    {
+        return Err(OAuthError::custom(
+            StatusCode::BAD_REQUEST,
+            "unauthorized_client",
+            "public clients may only use authorization_code with PKCE",
+        ));
+    }
+    if grant_type == "authorization_code" {
+        return authorization_code(&state, client, &mut form);
+    }
     let lifetimes = &state.config.lifetimes;
     let refresh_ms = Some(lifetimes.refresh_seconds.saturating_mul(1000));
     let now = state.now_ms();
@@ -87,6 +105,98 @@ pub async fn token(
     Ok(no_store(body))
 }
 
+/// RFC 6749 §4.1.3 with RFC 7636 §4.5–4.6: exchange a code for tokens.
+fn authorization_code(
+    state: &AppState,
+    client: &ClientConfig,
+    form: &mut FormBody,
+) -> Result<Response, OAuthError> {
+    let code = form
+        .take("code")
+        .ok_or_else(|| OAuthError::invalid_request("missing parameter \"code\""))?;
+    let verifier = form
+        .take("code_verifier")
+        .ok_or_else(|| OAuthError::invalid_request("missing parameter \"code_verifier\""))?;
+    let now = state.now_ms();
+    let grant = match lock(&state.codes).redeem(&code, now) {
+        Ok(grant) => grant,
+        Err(CodeRefused::Replayed(issued)) => {
+            // RFC 6749 §4.1.2: a code used twice revokes what it produced.
+            if let Some(issued) = issued {
+                lock(&state.refresh).revoke_family(&issued.refresh_family);
+                lock(&state.revoked_jtis).insert(issued.access_jti);
+            }
+            return Err(OAuthError::invalid_grant(
+                "authorization code was already used",
+            ));
+        }
+        Err(_) => {
+            return Err(OAuthError::invalid_grant(
+                "authorization code is invalid or expired",
+            ))
+        }
+    };
+    if grant.client_id != client.id {
+        return Err(OAuthError::invalid_grant(
+            "authorization code was issued to another client",
+        ));
+    }
+    // RFC 6749 §4.1.3: redirect_uri must be identical to the authorization request's.
+    if form.get("redirect_uri") != Some(grant.redirect_uri.as_str()) {
+        return Err(OAuthError::invalid_grant("redirect_uri does not match"));
+    }
+    // RFC 7636 §4.6: BASE64URL(SHA256(code_verifier)) must equal the stored challenge.
+    let computed = PkceVerifier::from_secret(Secret::new(verifier))
+        .map(|v| Secret::new(v.challenge_s256()))
+        .map_err(|_| OAuthError::invalid_grant("code_verifier is malformed"))?;
+    if computed != Secret::new(grant.code_challenge.as_str()) {
+        return Err(OAuthError::invalid_grant(
+            "code_verifier does not match the code_challenge",
+        ));
+    }
+    let lifetimes = &state.config.lifetimes;
+    let new = NewRefresh {
+        issuer: Issuer::Generic,
+        client_id: client.id.clone(),
+        subject: grant.user.clone(),
+        scope: grant.scope.clone(),
+        lifetime_ms: Some(lifetimes.refresh_seconds.saturating_mul(1000)),
+    };
+    let (refresh, family) = {
+        let mut store = lock(&state.refresh);
+        let refresh = store.issue(new, now).map_err(OAuthError::server_error)?;
+        let family = store.family_of(&refresh).unwrap_or_default().to_owned();
+        (refresh, family)
+    };
+    let (jwt, claims) = access_token::mint(
+        state,
+        Grant {
+            sub: grant.user,
+            client_id: client.id.clone(),
+            scope: grant.scope.clone(),
+            lifetime_secs: lifetimes.access_seconds,
+            ..Grant::default()
+        },
+    )?;
+    lock(&state.codes).set_issued(
+        &code,
+        Issued {
+            refresh_family: family,
+            access_jti: claims.jti,
+        },
+    );
+    let mut body = json!({
+        "access_token": jwt,
+        "token_type": "Bearer",
+        "expires_in": lifetimes.access_seconds,
+        "refresh_token": refresh,
+    });
+    if let Some(scope) = grant.scope {
+        body["scope"] = Value::String(scope);
+    }
+    Ok(no_store(body))
+}
+
 /// RFC 7009 §2: revoke an access or refresh token. Unknown tokens succeed (§2.2).
 pub async fn revoke(
     State(state): State<AppState>,
@@ -94,7 +204,8 @@ pub async fn revoke(
     body: Bytes,
 ) -> Result<Response, OAuthError> {
     let mut form = FormBody::parse(&headers, &body)?;
-    let client = authenticate(&state.config, &headers, &mut form)?;
+    // RFC 7009 §2.1: public clients identify themselves with client_id.
+    let client = authenticate_any(&state.config, &headers, &mut form)?;
     let token = form
         .take("token")
         .ok_or_else(|| OAuthError::invalid_request("missing parameter \"token\""))?;

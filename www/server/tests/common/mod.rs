@@ -22,11 +22,13 @@ pub fn test_config() -> Config {
         id: WEIRD_ID.into(),
         secret: Secret::new(WEIRD_SECRET),
         auth: ClientAuth::FormBasic,
+        redirect_uris: vec![],
     });
     config.clients.push(ClientConfig {
         id: "raw-weird".into(),
         secret: Secret::new(WEIRD_SECRET),
         auth: ClientAuth::RawBasic,
+        redirect_uris: vec![],
     });
     config.users.push(UserConfig {
         username: "zoë user".into(),
