@@ -105,7 +105,7 @@ fn example_config_parses() {
     assert!(Config::from_toml("clients = 3").is_err());
     // Secrets never reach Debug output.
     let debug = format!("{config:?}");
-    for c in &config.clients {
+    for c in config.clients.iter().filter(|c| !c.secret.is_empty()) {
         assert!(!debug.contains(c.secret.expose_secret()));
     }
 }
