@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cache;
+pub mod client;
 pub mod client_auth;
 pub mod endpoint;
 pub mod error;
