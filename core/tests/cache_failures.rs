@@ -49,11 +49,10 @@ fn backoff_grows_per_failed_flight_and_is_capped() {
     for n in 1..=9u32 {
         let mut ticket = fetch(c.lookup(&k, at(now), opts()));
         // Exhaust the in-flight retries quickly (no time passes).
-        loop {
-            match c.complete(ticket, Err(transport()), at(now)) {
-                tokensmith::cache::Completion::Retry { ticket: t, .. } => ticket = *t,
-                tokensmith::cache::Completion::Done(_) => break,
-            }
+        while let tokensmith::cache::Completion::Retry { ticket: t, .. } =
+            c.complete(ticket, Err(transport()), at(now))
+        {
+            ticket = *t;
         }
         let (_, wait_ms) = backoff(c.lookup(&k, at(now), opts()));
         let nominal = (1000i64 << (n - 1)).min(60_000);

@@ -4,7 +4,7 @@
 
 use super::backoff::{self, BackoffPolicy, FailureClass, RetryPolicy};
 use super::entry::{Cached, Entry, Failure, RefreshGrant};
-use super::key::CacheKey;
+use super::key::{CacheKey, KeyHasherBuilder};
 use super::lru;
 use super::plan::{FetchPlan, FetchReason};
 use super::single_flight::{lock, FlightSlot, Outcome, Settled, SharedError, Ticket, WaitHandle};
@@ -129,7 +129,7 @@ impl PendingEvents {
 }
 
 pub(crate) struct Engine {
-    pub map: HashMap<CacheKey, Entry>,
+    pub map: HashMap<CacheKey, Entry, KeyHasherBuilder>,
     pub config: CacheConfig,
     pub jitter: Jitter,
     pub stats: CacheStats,
@@ -142,9 +142,11 @@ pub(crate) struct Engine {
 
 impl Engine {
     pub fn new(config: CacheConfig, me: Weak<Shared>) -> Self {
+        let mut jitter = config.jitter_seed.map_or_else(Jitter::from_os, Jitter::new);
+        let hash_seed = jitter.next_u64();
         Engine {
-            map: HashMap::new(),
-            jitter: config.jitter_seed.map_or_else(Jitter::from_os, Jitter::new),
+            map: HashMap::with_hasher(KeyHasherBuilder::new(hash_seed)),
+            jitter,
             config,
             stats: CacheStats::default(),
             tick: 0,
@@ -377,6 +379,7 @@ impl Engine {
                     token: token.clone(),
                     refresh_at: t.refresh_at,
                     usable_until: t.usable_until,
+                    expires_at: t.expires_at,
                 });
                 entry.restart_clock(now);
             }
@@ -581,6 +584,7 @@ impl Engine {
                 token: token.clone(),
                 refresh_at: t.refresh_at,
                 usable_until: t.usable_until,
+                expires_at: t.expires_at,
             });
             entry.restart_clock(now);
         }

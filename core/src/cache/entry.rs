@@ -13,6 +13,8 @@ pub(crate) struct Cached {
     pub refresh_at: UnixMillis,
     /// `expires_at - skew`.
     pub usable_until: UnixMillis,
+    /// Copy of `token.expires_at`: a hit then reads nothing behind the `Arc`.
+    pub expires_at: UnixMillis,
 }
 
 impl Cached {
@@ -20,7 +22,7 @@ impl Cached {
     /// it must be before `expires_at - skew` and have more than `min_ttl_ms` left.
     #[inline]
     pub fn serves(&self, now: UnixMillis, min_ttl_ms: i64) -> bool {
-        now < self.usable_until && self.token.expires_at.millis_since(now) > min_ttl_ms
+        now < self.usable_until && self.expires_at.millis_since(now) > min_ttl_ms
     }
 }
 

@@ -2,7 +2,9 @@
 
 use crate::client_auth::ClientAuthMethod;
 use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
+use std::fmt;
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::sync::Arc;
 
 /// Identifies one cache entry. Two requests share a token only when every field is equal.
 ///
@@ -12,8 +14,17 @@ use std::hash::{Hash, Hasher};
 ///
 /// A key holds no secret (client secrets and passwords are never part of it), so `Debug` shows
 /// everything. The subject may be a user name: treat it as personal data in logs.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct CacheKey {
+    /// Hash of all fields, computed once so a lookup hashes one `u64` instead of every string.
+    fingerprint: u64,
+    /// Shared, so clones (the cache's copy, tickets, events) are cheap and a caller that reuses
+    /// its key compares equal by pointer, without reading the strings.
+    data: Arc<KeyData>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct KeyData {
     endpoint: String,
     client_id: String,
     auth_method: ClientAuthMethod,
@@ -23,14 +34,29 @@ pub struct CacheKey {
     resource: Option<String>,
     subject: Option<String>,
     discriminator: Option<String>,
-    /// Hash of all fields, computed once so a lookup hashes one `u64` instead of every string.
-    fingerprint: u64,
+}
+
+impl fmt::Debug for CacheKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = &self.data;
+        f.debug_struct("CacheKey")
+            .field("endpoint", &d.endpoint)
+            .field("client_id", &d.client_id)
+            .field("auth_method", &d.auth_method)
+            .field("grant_type", &d.grant_type)
+            .field("scopes", &d.scopes)
+            .field("audience", &d.audience)
+            .field("resource", &d.resource)
+            .field("subject", &d.subject)
+            .field("discriminator", &d.discriminator)
+            .finish()
+    }
 }
 
 /// Builds a [`CacheKey`]; optional parts default to absent.
 #[derive(Clone, Debug)]
 pub struct CacheKeyBuilder {
-    key: CacheKey,
+    key: KeyData,
 }
 
 impl CacheKey {
@@ -43,7 +69,7 @@ impl CacheKey {
         grant_type: impl Into<String>,
     ) -> CacheKeyBuilder {
         CacheKeyBuilder {
-            key: CacheKey {
+            key: KeyData {
                 endpoint: endpoint.into(),
                 client_id: client_id.into(),
                 auth_method,
@@ -53,62 +79,103 @@ impl CacheKey {
                 resource: None,
                 subject: None,
                 discriminator: None,
-                fingerprint: 0,
             },
         }
     }
 
     pub fn endpoint(&self) -> &str {
-        &self.endpoint
+        &self.data.endpoint
     }
     pub fn client_id(&self) -> &str {
-        &self.client_id
+        &self.data.client_id
     }
     pub fn auth_method(&self) -> ClientAuthMethod {
-        self.auth_method
+        self.data.auth_method
     }
     pub fn grant_type(&self) -> &str {
-        &self.grant_type
+        &self.data.grant_type
     }
     /// The normalised scope set (sorted, de-duplicated).
     pub fn scopes(&self) -> &[String] {
-        &self.scopes
+        &self.data.scopes
     }
     pub fn audience(&self) -> Option<&str> {
-        self.audience.as_deref()
+        self.data.audience.as_deref()
     }
     pub fn resource(&self) -> Option<&str> {
-        self.resource.as_deref()
+        self.data.resource.as_deref()
     }
     /// The user name (password grant), the host/user tenant pair (Technical Token Manager), …
     pub fn subject(&self) -> Option<&str> {
-        self.subject.as_deref()
+        self.data.subject.as_deref()
     }
     /// Any further distinction a profile needs.
     pub fn discriminator(&self) -> Option<&str> {
-        self.discriminator.as_deref()
+        self.data.discriminator.as_deref()
     }
     /// A stable 64-bit hash of the key (same value in every process and version of this crate's
     /// major release); useful as a short log identifier.
     pub fn fingerprint(&self) -> u64 {
         self.fingerprint
     }
+}
 
-    fn compute_fingerprint(&self) -> u64 {
-        // DefaultHasher::new() uses fixed keys, so the value is stable across processes. Hash
-        // flooding is not a concern for the map: entries are created by the application's own
-        // configuration, and a collision only costs one extra field comparison.
+impl KeyData {
+    fn fingerprint(&self) -> u64 {
+        // DefaultHasher::new() uses fixed keys, so the value is stable across processes. The
+        // cache's map does not trust it against hash flooding: it mixes in a per-cache random
+        // seed (see `KeyHasher`), and equal fingerprints still compare every field.
         let mut h = DefaultHasher::new();
-        self.endpoint.hash(&mut h);
-        self.client_id.hash(&mut h);
-        self.auth_method.hash(&mut h);
-        self.grant_type.hash(&mut h);
-        self.scopes.hash(&mut h);
-        self.audience.hash(&mut h);
-        self.resource.hash(&mut h);
-        self.subject.hash(&mut h);
-        self.discriminator.hash(&mut h);
+        Hash::hash(self, &mut h);
         h.finish()
+    }
+}
+
+/// The cache map's hasher: the key's fingerprint mixed with a per-cache random seed through the
+/// SplitMix64 finaliser (Steele, Lea, Flood 2014), a bijection in which every output bit depends
+/// on every input bit. Keys whose fingerprints were chosen to collide in the bucket bits do not
+/// collide once mixed with a seed the chooser does not know; hashing stays a few instructions.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct KeyHasherBuilder {
+    seed: u64,
+}
+
+impl KeyHasherBuilder {
+    pub fn new(seed: u64) -> Self {
+        KeyHasherBuilder { seed }
+    }
+}
+
+impl BuildHasher for KeyHasherBuilder {
+    type Hasher = KeyHasher;
+    #[inline]
+    fn build_hasher(&self) -> KeyHasher {
+        KeyHasher { state: self.seed }
+    }
+}
+
+pub(crate) struct KeyHasher {
+    state: u64,
+}
+
+impl Hasher for KeyHasher {
+    #[inline]
+    fn finish(&self) -> u64 {
+        // SplitMix64 finaliser constants.
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    #[inline]
+    fn write_u64(&mut self, n: u64) {
+        self.state ^= n;
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used by `CacheKey`; anything else is folded in byte by byte.
+        for b in bytes {
+            self.state = self.state.rotate_left(8) ^ u64::from(*b);
+        }
     }
 }
 
@@ -160,31 +227,28 @@ impl CacheKeyBuilder {
         self.key.discriminator = discriminator.map(str::to_owned);
         self
     }
-    pub fn build(mut self) -> CacheKey {
-        self.key.fingerprint = self.key.compute_fingerprint();
-        self.key
+    pub fn build(self) -> CacheKey {
+        CacheKey {
+            fingerprint: self.key.fingerprint(),
+            data: Arc::new(self.key),
+        }
     }
 }
 
 impl PartialEq for CacheKey {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
-        // The fingerprint first: unequal keys almost always differ there.
+        // The fingerprint first (unequal keys almost always differ there), then the pointer (a
+        // reused key), and only then every field.
         self.fingerprint == other.fingerprint
-            && self.endpoint == other.endpoint
-            && self.client_id == other.client_id
-            && self.auth_method == other.auth_method
-            && self.grant_type == other.grant_type
-            && self.scopes == other.scopes
-            && self.audience == other.audience
-            && self.resource == other.resource
-            && self.subject == other.subject
-            && self.discriminator == other.discriminator
+            && (Arc::ptr_eq(&self.data, &other.data) || self.data == other.data)
     }
 }
 
 impl Eq for CacheKey {}
 
 impl Hash for CacheKey {
+    #[inline]
     fn hash<H: Hasher>(&self, state: &mut H) {
         state.write_u64(self.fingerprint);
     }

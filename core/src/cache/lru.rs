@@ -6,7 +6,7 @@
 //! stay a single hash lookup with no list maintenance.
 
 use super::entry::Entry;
-use super::key::CacheKey;
+use super::key::{CacheKey, KeyHasherBuilder};
 use crate::time::UnixMillis;
 use std::collections::HashMap;
 
@@ -16,7 +16,10 @@ use std::collections::HashMap;
 pub const DEFAULT_CAPACITY: usize = 10_000;
 
 /// Removes every dead entry; returns how many.
-pub(crate) fn purge(map: &mut HashMap<CacheKey, Entry>, now: UnixMillis) -> usize {
+pub(crate) fn purge(
+    map: &mut HashMap<CacheKey, Entry, KeyHasherBuilder>,
+    now: UnixMillis,
+) -> usize {
     let before = map.len();
     map.retain(|_, e| !e.is_dead(e.high_water.max(now)));
     before - map.len()
@@ -24,7 +27,7 @@ pub(crate) fn purge(map: &mut HashMap<CacheKey, Entry>, now: UnixMillis) -> usiz
 
 /// The least recently used entry that has no fetch in flight (a flight's ticket must find its
 /// entry again). `None` if every entry has a flight.
-pub(crate) fn victim(map: &HashMap<CacheKey, Entry>) -> Option<CacheKey> {
+pub(crate) fn victim(map: &HashMap<CacheKey, Entry, KeyHasherBuilder>) -> Option<CacheKey> {
     map.iter()
         .filter(|(_, e)| e.flight.is_none())
         .min_by_key(|(_, e)| e.last_used)

@@ -306,6 +306,7 @@ pub(crate) fn usable_entry(
             token: Arc::new(token),
             refresh_at: t.refresh_at,
             usable_until: t.usable_until,
+            expires_at: t.expires_at,
         };
         c.serves(now, 0).then_some(c)
     });

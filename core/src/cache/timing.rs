@@ -72,6 +72,8 @@ pub struct EntryTiming {
     pub refresh_at: UnixMillis,
     /// `expires_at - skew`: from here on the token is not served.
     pub usable_until: UnixMillis,
+    /// The token's own `expires_at`, kept here so a hit reads only the entry.
+    pub expires_at: UnixMillis,
     pub skew_ms: i64,
 }
 
@@ -85,6 +87,7 @@ impl EntryTiming {
         Some(EntryTiming {
             refresh_at: token.issued_at.plus_millis(offset),
             usable_until: token.expires_at.plus_millis(-b.skew_ms),
+            expires_at: token.expires_at,
             skew_ms: b.skew_ms,
         })
     }
