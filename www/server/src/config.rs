@@ -170,7 +170,11 @@ pub struct Config {
 
 impl Config {
     pub fn from_toml(text: &str) -> Result<Config, String> {
-        toml::from_str(text).map_err(|e| format!("invalid config: {e}"))
+        let config: Config = toml::from_str(text).map_err(|e| format!("invalid config: {e}"))?;
+        config
+            .validate()
+            .map_err(|e| format!("invalid config: {e}"))?;
+        Ok(config)
     }
 
     /// The demo configuration used when no file is given. Its secrets are public by design.
@@ -202,6 +206,41 @@ impl Config {
             },
             realms: vec!["demo".into()],
         }
+    }
+
+    /// Refuse configurations that would behave surprisingly: duplicate ids (the first would
+    /// silently win), confidential clients without a secret, a host tenant among its own users.
+    pub fn validate(&self) -> Result<(), String> {
+        let mut seen = std::collections::HashSet::new();
+        for c in &self.clients {
+            if !seen.insert(c.id.as_str()) {
+                return Err(format!("client id {:?} is configured twice", c.id));
+            }
+            if c.auth != ClientAuth::None && c.secret.is_empty() {
+                return Err(format!(
+                    "client {:?} ({}) needs a secret",
+                    c.id,
+                    c.auth.as_str()
+                ));
+            }
+            // RFC 7617 §2: a user-id containing ':' cannot be sent in raw Basic.
+            if c.auth == ClientAuth::RawBasic && c.id.contains(':') {
+                return Err(format!("raw-basic client {:?} cannot contain ':'", c.id));
+            }
+        }
+        let mut users = std::collections::HashSet::new();
+        for u in &self.users {
+            if !users.insert(u.username.as_str()) {
+                return Err(format!("user {:?} is configured twice", u.username));
+            }
+        }
+        if self.tenants.user_tenants().contains(&self.tenants.host) {
+            return Err(format!(
+                "host tenant {:?} is also listed as a user tenant",
+                self.tenants.host
+            ));
+        }
+        Ok(())
     }
 
     pub fn client(&self, id: &str) -> Option<&ClientConfig> {
@@ -244,5 +283,27 @@ impl Config {
             self.realms.join(", ")
         ));
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_is_valid_and_validation_catches_mistakes() {
+        assert_eq!(Config::demo().validate(), Ok(()));
+        let mut twice = Config::demo();
+        twice.clients.push(twice.clients[0].clone());
+        assert!(twice.validate().is_err());
+        let mut no_secret = Config::demo();
+        no_secret.clients[0].secret = Secret::default();
+        assert!(no_secret.validate().is_err());
+        let mut colon = Config::demo();
+        colon.clients[1].id = "a:b".into();
+        assert!(colon.validate().is_err());
+        let mut host = Config::demo();
+        host.tenants.users.push(host.tenants.host.clone());
+        assert!(host.validate().is_err());
     }
 }

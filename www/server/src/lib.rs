@@ -94,6 +94,7 @@ pub struct Bound {
 /// Bind to `config.server.bind:port` (port 0: any free port) and build the state, whose issuer
 /// is the bound address.
 pub async fn bind(config: Config) -> Result<Bound, String> {
+    config.validate()?;
     let wanted = SocketAddr::new(config.server.bind, config.server.port);
     let listener = TcpListener::bind(wanted)
         .await

@@ -47,12 +47,37 @@ async fn run() -> Result<(), String> {
     }
     let _ = out.flush();
     drop(out);
+    eprintln!(
+        "{}",
+        serde_json::json!({"level": "info", "event": "listening", "addr": bound.addr.to_string()})
+    );
     bound
-        .serve(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .serve(shutdown_signal())
         .await
         .map_err(|e| format!("server error: {e}"))
+}
+
+/// Ctrl-C, or SIGTERM on Unix (what `kill` and process supervisors send).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 #[tokio::main]

@@ -111,18 +111,26 @@ fn example_config_parses() {
 }
 
 #[test]
-fn binary_prints_bound_address_first_and_serves() {
+fn binary_prints_bound_address_first_serves_and_logs_no_secrets() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_tokensmith-devserver"))
         .args(["--port", "0"])
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
     let stdout = child.stdout.take().expect("stdout");
+    let stderr = child.stderr.take().expect("stderr");
+    // Collect the log until the process exits.
+    let log = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut BufReader::new(stderr), &mut text);
+        text
+    });
     let mut lines = BufReader::new(stdout).lines();
     let first = lines.next().expect("a line").expect("utf-8");
     let second = lines.next().expect("a line").expect("utf-8");
-    let rest: Vec<String> = lines.take(3).map(|l| l.unwrap_or_default()).collect();
+    let rest: Vec<String> = lines.take(4).map(|l| l.unwrap_or_default()).collect();
+    let auth = form_basic("demo-client", "demo-secret");
     let result = std::panic::catch_unwind(|| {
         assert!(first.starts_with("http://127.0.0.1:"), "{first}");
         let port: u16 = first.rsplit(':').next().unwrap().parse().unwrap();
@@ -135,12 +143,25 @@ fn binary_prints_bound_address_first_and_serves() {
                 base: first.clone(),
                 http: reqwest::Client::new(),
             };
-            let auth = form_basic("demo-client", "demo-secret");
+            let r = s
+                .form(
+                    "/oauth/token?access_token=leak-me-in-query",
+                    Some(&auth),
+                    &[("grant_type", "client_credentials")],
+                )
+                .await;
+            assert_eq!(r.status(), 200);
             let r = s
                 .form(
                     "/oauth/token",
-                    Some(&auth),
-                    &[("grant_type", "client_credentials")],
+                    None,
+                    &[
+                        ("grant_type", "password"),
+                        ("client_id", "demo-post-client"),
+                        ("client_secret", "demo-secret"),
+                        ("username", "demo-user"),
+                        ("password", "demo-password"),
+                    ],
                 )
                 .await;
             assert_eq!(r.status(), 200);
@@ -150,5 +171,12 @@ fn binary_prints_bound_address_first_and_serves() {
     let _ = child.wait();
     if let Err(panic) = result {
         std::panic::resume_unwind(panic);
+    }
+    let log = log.join().expect("log reader");
+    assert!(log.contains("\"event\":\"listening\""), "{log}");
+    assert_eq!(log.matches("\"path\":\"/oauth/token\"").count(), 2, "{log}");
+    let token = auth.trim_start_matches("Basic ");
+    for secret in ["demo-secret", "demo-password", "leak-me-in-query", token] {
+        assert!(!log.contains(secret), "{secret} leaked into the log");
     }
 }
