@@ -7,7 +7,6 @@
 
 pub mod cache;
 pub mod client;
-pub mod cache;
 pub mod client_auth;
 pub mod endpoint;
 pub mod error;
