@@ -39,6 +39,8 @@ pub struct AccessClaims {
 /// What an endpoint wants in a new access token besides the standard claims.
 #[derive(Default)]
 pub struct Grant {
+    /// `iss` other than the server's base URL (Keycloak realms: `{base}/realms/{realm}`).
+    pub iss: Option<String>,
     pub sub: String,
     pub client_id: String,
     pub scope: Option<String>,
@@ -52,7 +54,7 @@ pub struct Grant {
 pub fn mint(state: &Inner, grant: Grant) -> Result<(String, AccessClaims), OAuthError> {
     let iat = state.now_secs();
     let claims = AccessClaims {
-        iss: state.issuer.clone(),
+        iss: grant.iss.unwrap_or_else(|| state.issuer.clone()),
         sub: grant.sub,
         exp: iat.saturating_add(grant.lifetime_secs),
         iat,

@@ -47,6 +47,14 @@ pub fn router(state: AppState) -> Router {
             post(keycloak::token),
         )
         .route(
+            "/realms/{realm}/protocol/openid-connect/certs",
+            get(keycloak::certs),
+        )
+        .route(
+            "/realms/{realm}/.well-known/openid-configuration",
+            get(keycloak::configuration),
+        )
+        .route(
             "/api/technicaltokenmanager/v3/oauth/token",
             post(ttm::token),
         )

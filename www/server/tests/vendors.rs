@@ -413,3 +413,55 @@ async fn jwks_kid(s: &Server) -> String {
         .unwrap();
     jwks["keys"][0]["kid"].as_str().unwrap().to_owned()
 }
+
+#[tokio::test]
+async fn keycloak_realm_discovery_and_certs_verify_tokens() {
+    let s = start(test_config()).await;
+    let config: Value = s
+        .http
+        .get(s.url("/realms/demo/.well-known/openid-configuration"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let issuer = format!("{}/realms/demo", s.base);
+    assert_eq!(config["issuer"], issuer.as_str());
+    assert_eq!(
+        config["token_endpoint"],
+        format!("{issuer}/protocol/openid-connect/token")
+    );
+    let jwks: Value = s
+        .http
+        .get(config["jwks_uri"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (_, body) = kc_password(&s, "openid").await;
+    let key = &jwks["keys"][0];
+    let decoding = jsonwebtoken::DecodingKey::from_rsa_components(
+        key["n"].as_str().unwrap(),
+        key["e"].as_str().unwrap(),
+    )
+    .unwrap();
+    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+    validation.set_issuer(&[issuer.as_str()]);
+    let data = jsonwebtoken::decode::<Value>(
+        body["access_token"].as_str().unwrap(),
+        &decoding,
+        &validation,
+    )
+    .unwrap();
+    assert_eq!(data.claims["sub"], "demo-user");
+    let r = s
+        .http
+        .get(s.url("/realms/nope/protocol/openid-connect/certs"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+}

@@ -22,6 +22,49 @@ pub const OFFLINE_ACCESS: &str = "offline_access";
 /// Keycloak's description for every unusable refresh token.
 pub const NOT_ACTIVE: &str = "Token is not active";
 
+/// Keycloak's issuer for a realm: `{base}/realms/{realm}`.
+fn realm_issuer(state: &AppState, realm: &str) -> String {
+    format!(
+        "{}/realms/{}",
+        state.issuer,
+        tokensmith::form::encode_component(realm)
+    )
+}
+
+fn unknown_realm() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        Json(json!({ "error": "Realm does not exist" })),
+    )
+        .into_response()
+}
+
+/// `GET /realms/{realm}/.well-known/openid-configuration` (OpenID Connect Discovery 1.0 §4).
+pub async fn configuration(State(state): State<AppState>, Path(realm): Path<String>) -> Response {
+    if !state.config.realms.contains(&realm) {
+        return unknown_realm();
+    }
+    let iss = realm_issuer(&state, &realm);
+    Json(json!({
+        "issuer": iss,
+        "token_endpoint": format!("{iss}/protocol/openid-connect/token"),
+        "jwks_uri": format!("{iss}/protocol/openid-connect/certs"),
+        "grant_types_supported": ["client_credentials", "password", "refresh_token"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "scopes_supported": ["openid", OFFLINE_ACCESS],
+    }))
+    .into_response()
+}
+
+/// `GET /realms/{realm}/protocol/openid-connect/certs`: the realm's JWK Set (RFC 7517 §5).
+pub async fn certs(State(state): State<AppState>, Path(realm): Path<String>) -> Response {
+    if !state.config.realms.contains(&realm) {
+        return unknown_realm();
+    }
+    Json(state.key().jwks()).into_response()
+}
+
 fn has_offline(scope: Option<&str>) -> bool {
     scope.is_some_and(|s| s.split(' ').any(|s| s == OFFLINE_ACCESS))
 }
@@ -46,11 +89,7 @@ pub async fn token(
     body: Bytes,
 ) -> Result<Response, OAuthError> {
     if !state.config.realms.contains(&realm) {
-        return Ok((
-            StatusCode::NOT_FOUND,
-            Json(json!({ "error": "Realm does not exist" })),
-        )
-            .into_response());
+        return Ok(unknown_realm());
     }
     let mut form = FormBody::parse(&headers, &body)?;
     let client = authenticate(&state.config, &headers, &mut form).map_err(keycloak_client_error)?;
@@ -127,6 +166,7 @@ pub async fn token(
     let (jwt, _) = access_token::mint(
         &state,
         Grant {
+            iss: Some(realm_issuer(&state, &realm)),
             sub,
             client_id: client.id.clone(),
             scope: scope.clone(),

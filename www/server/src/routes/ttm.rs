@@ -89,6 +89,7 @@ fn technical_token(
             ten: Some(user_tenant.to_owned()),
             host_tenant: Some(host_tenant.to_owned()),
             act: None,
+            iss: None,
         },
     )?;
     Ok(json!({
