@@ -8,6 +8,7 @@ pub mod auth_codes;
 pub mod cli;
 pub mod client_authn;
 pub mod config;
+pub mod cors;
 pub mod faults;
 pub mod form_body;
 pub mod grants;
@@ -88,6 +89,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             faults::inject,
         ))
+        .layer(middleware::from_fn(cors::cors))
         .layer(middleware::from_fn(access_log::log))
         .with_state(state)
 }

@@ -180,3 +180,57 @@ fn binary_prints_bound_address_first_serves_and_logs_no_secrets() {
         assert!(!log.contains(secret), "{secret} leaked into the log");
     }
 }
+
+#[tokio::test]
+async fn cors_answers_loopback_origins_only() {
+    let s = start(test_config()).await;
+    let preflight = s
+        .http
+        .request(reqwest::Method::OPTIONS, s.url("/oauth/token"))
+        .header("Origin", "http://127.0.0.1:8000")
+        .header("Access-Control-Request-Method", "POST")
+        .header(
+            "Access-Control-Request-Headers",
+            "authorization, content-type",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(preflight.status(), 204);
+    let h = preflight.headers();
+    assert_eq!(h["access-control-allow-origin"], "http://127.0.0.1:8000");
+    assert!(h["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .contains("authorization"));
+
+    let auth = form_basic("demo-client", "demo-secret");
+    let r = s
+        .http
+        .post(s.url("/oauth/token"))
+        .header("Origin", "http://localhost:5173")
+        .header("Authorization", &auth)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("grant_type=client_credentials")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["access-control-allow-origin"],
+        "http://localhost:5173"
+    );
+    assert!(r.headers()["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .contains("retry-after"));
+
+    let r = s
+        .http
+        .get(s.url("/.well-known/jwks.json"))
+        .header("Origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers().get("access-control-allow-origin").is_none());
+}
