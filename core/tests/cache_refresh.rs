@@ -221,3 +221,28 @@ fn refresh_token_survives_an_expired_access_token_and_never_expiring_ones_are_ke
     assert_eq!(rt(t.plan()), "rt-off");
     assert_eq!(c.purge_expired(UnixMillis(T0 + 5 * 86_400_000)), 0);
 }
+
+#[test]
+fn tickets_lookups_and_completions_never_show_the_refresh_token() {
+    let c = cache();
+    let k = key("dbg");
+    fill(
+        &c,
+        &k,
+        with_refresh(
+            token("at-dbg-secret", 0, 60_000),
+            "rt-dbg-secret",
+            RefreshExpiry::Unknown,
+        ),
+        at(0),
+    );
+    let (served, ticket) = stale(c.lookup(&k, at(50_000), opts()));
+    assert_eq!(rt(ticket.plan()), "rt-dbg-secret");
+    let text = format!("{served:?} {ticket:?} {:?}", ticket.plan());
+    let completion = c.complete(ticket, Err(oauth("invalid_grant", 400, None)), at(50_000));
+    let text = format!(
+        "{text} {completion:?} {:?}",
+        c.lookup(&k, at(50_001), opts())
+    );
+    assert!(!text.contains("dbg-secret"), "{text}");
+}
