@@ -37,6 +37,11 @@ pub enum Refused {
     OtherClient,
 }
 
+/// Above this many stored tokens, expired ones are dropped on the next issue, so a long-running
+/// demo server does not grow without bound. (An expired token can never be redeemed, so
+/// forgetting it only turns a late replay into "unknown" instead of revoking its family.)
+const PRUNE_THRESHOLD: usize = 10_000;
+
 #[derive(Default)]
 pub struct RefreshStore {
     tokens: HashMap<String, RefreshRecord>,
@@ -64,6 +69,9 @@ impl RefreshStore {
         family: String,
         now_ms: i64,
     ) -> Result<String, String> {
+        if self.tokens.len() >= PRUNE_THRESHOLD {
+            self.prune_expired(now_ms);
+        }
         // 32 random bytes: 256 bits, far beyond guessing (RFC 6749 §10.10).
         let token = random_token(32)?;
         let record = RefreshRecord {
@@ -155,6 +163,22 @@ impl RefreshStore {
         self.tokens.get(token).map(|r| r.client_id.as_str())
     }
 
+    /// Drop tokens whose expiry has passed; returns how many were dropped.
+    pub fn prune_expired(&mut self, now_ms: i64) -> usize {
+        let before = self.tokens.len();
+        self.tokens
+            .retain(|_, r| !r.expires_at_ms.is_some_and(|at| now_ms >= at));
+        before - self.tokens.len()
+    }
+
+    pub fn len(&self) -> usize {
+        self.tokens.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
     /// Forget every token, as a server restart without persistent sessions does.
     pub fn clear(&mut self) {
         self.tokens.clear();
@@ -218,6 +242,10 @@ mod tests {
             Refused::Expired
         );
         let forever = store.issue(new(None), 0).unwrap();
+        assert!(store.active(&forever, i64::MAX).is_some());
+        // `t` (expired at 1000) goes, the never-expiring token stays.
+        assert_eq!(store.prune_expired(1000), 1);
+        assert_eq!(store.len(), 1);
         assert!(store.active(&forever, i64::MAX).is_some());
     }
 }
