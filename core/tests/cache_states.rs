@@ -417,3 +417,41 @@ fn wait_timeout_returns_none_while_pending() {
         .wait_timeout(std::time::Duration::from_millis(5))
         .is_none());
 }
+
+#[test]
+fn on_settled_listeners_run_once_outside_the_lock() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let c = cache();
+    let k = key("listen");
+    let ticket = fetch(c.lookup(&k, at(0), opts()));
+    let w = wait(c.lookup(&k, at(0), opts()));
+    let calls = Arc::new(AtomicUsize::new(0));
+    let (n, inner, k2) = (calls.clone(), c.clone(), k.clone());
+    w.on_settled(Box::new(move |s: &Settled| {
+        assert!(matches!(s, Settled::Done(Ok(_))));
+        // Using the cache from a listener must not deadlock.
+        assert!(matches!(inner.lookup(&k2, at(1), opts()), Lookup::Fresh(_)));
+        n.fetch_add(1, Ordering::SeqCst);
+    }));
+    assert_eq!(calls.load(Ordering::SeqCst), 0);
+    done(c.complete(ticket, Ok(token("at-1", 0, 3_600_000)), at(1))).unwrap();
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    // Added after the end: runs at once.
+    let n = calls.clone();
+    w.on_settled(Box::new(move |_s: &Settled| {
+        n.fetch_add(1, Ordering::SeqCst);
+    }));
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    // Abandonment notifies too.
+    let k3 = key("listen-drop");
+    let ticket = fetch(c.lookup(&k3, at(0), opts()));
+    let n = calls.clone();
+    ticket
+        .wait_handle()
+        .on_settled(Box::new(move |s: &Settled| {
+            assert!(matches!(s, Settled::Abandoned));
+            n.fetch_add(1, Ordering::SeqCst);
+        }));
+    drop(ticket);
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+}

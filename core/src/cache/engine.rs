@@ -7,7 +7,9 @@ use super::entry::{Cached, Entry, Failure, RefreshGrant};
 use super::key::{CacheKey, KeyHasherBuilder};
 use super::lru;
 use super::plan::{FetchPlan, FetchReason};
-use super::single_flight::{lock, FlightSlot, Outcome, Settled, SharedError, Ticket, WaitHandle};
+use super::single_flight::{
+    lock, FlightSlot, Notify, Outcome, Settled, SharedError, Ticket, WaitHandle,
+};
 use super::stats::{CacheEvent, CacheStats};
 use super::timing::{EntryTiming, Jitter};
 use crate::error::{Error, Result};
@@ -116,11 +118,17 @@ impl Shared {
 
 /// Events collected under the lock, delivered after it is released (a callback may use the
 /// cache without deadlocking).
-pub(crate) struct PendingEvents(Option<(Arc<EventCallback>, Vec<CacheEvent>)>);
+pub(crate) struct PendingEvents {
+    events: Option<(Arc<EventCallback>, Vec<CacheEvent>)>,
+    notifies: Vec<Notify>,
+}
 
 impl PendingEvents {
     pub fn fire(self) {
-        if let Some((callback, events)) = self.0 {
+        for notify in self.notifies {
+            notify.run();
+        }
+        if let Some((callback, events)) = self.events {
             for event in &events {
                 callback(event);
             }
@@ -137,6 +145,8 @@ pub(crate) struct Engine {
     next_flight: u64,
     pub callback: Option<Arc<EventCallback>>,
     events: Vec<CacheEvent>,
+    /// Waiter listeners of flights settled under the lock, run after it is released.
+    notifies: Vec<Notify>,
     me: Weak<Shared>,
 }
 
@@ -153,6 +163,7 @@ impl Engine {
             next_flight: 1,
             callback: None,
             events: Vec::new(),
+            notifies: Vec::new(),
             me,
         }
     }
@@ -162,11 +173,18 @@ impl Engine {
     }
 
     pub fn take_events(&mut self) -> PendingEvents {
+        let notifies = std::mem::take(&mut self.notifies);
         if self.events.is_empty() {
-            return PendingEvents(None);
+            return PendingEvents {
+                events: None,
+                notifies,
+            };
         }
         let events = std::mem::take(&mut self.events);
-        PendingEvents(self.callback.clone().map(|c| (c, events)))
+        PendingEvents {
+            events: self.callback.clone().map(|c| (c, events)),
+            notifies,
+        }
     }
 
     pub fn lookup(&mut self, key: &CacheKey, now: UnixMillis, opts: &LookupOptions) -> Lookup {
@@ -308,7 +326,7 @@ impl Engine {
         let Some(slot) = entry.flight.take_if(|s| s.id == flight_id) else {
             return;
         };
-        slot.settle(Settled::Abandoned);
+        self.notifies.push(slot.settle(Settled::Abandoned));
         self.stats.abandoned += 1;
         if entry.is_dead(entry.high_water) {
             self.map.remove(key);
@@ -338,7 +356,8 @@ impl Engine {
             // The key was invalidated, cleared or evicted meanwhile (or the ticket belongs to
             // another cache): the waiters still get the result, the cache is not changed.
             let outcome: Outcome = result.map(Arc::new).map_err(Arc::new);
-            slot.settle(Settled::Done(outcome.clone()));
+            self.notifies
+                .push(slot.settle(Settled::Done(outcome.clone())));
             return Completion::Done(outcome);
         }
         match result {
@@ -393,7 +412,8 @@ impl Engine {
             }
         }
         let outcome: Outcome = Ok(token);
-        ticket.slot.settle(Settled::Done(outcome.clone()));
+        self.notifies
+            .push(ticket.slot.settle(Settled::Done(outcome.clone())));
         let flight_id = ticket.slot.id;
         self.emit(|| CacheEvent::FetchSucceeded {
             key: ticket.key.clone(),
@@ -539,7 +559,8 @@ impl Engine {
             error: error.clone(),
         });
         let outcome: Outcome = Err(error);
-        ticket.slot.settle(Settled::Done(outcome.clone()));
+        self.notifies
+            .push(ticket.slot.settle(Settled::Done(outcome.clone())));
         emit_to(&self.callback, &mut self.events, || {
             CacheEvent::FetchFailed {
                 key: ticket.key.clone(),

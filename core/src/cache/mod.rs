@@ -33,7 +33,7 @@ pub use key::{normalize_scopes, CacheKey, CacheKeyBuilder};
 pub use lru::DEFAULT_CAPACITY;
 pub use persist::{ExportOptions, ImportReport, EXPORT_VERSION};
 pub use plan::{FetchPlan, FetchReason, PlanKind};
-pub use single_flight::{Outcome, Settled, SharedError, Ticket, WaitHandle};
+pub use single_flight::{Outcome, Settled, SettledListener, SharedError, Ticket, WaitHandle};
 pub use stats::{CacheEvent, CacheStats};
 pub use timing::{
     EntryTiming, Jitter, TimingBounds, JITTER_PERCENT, MAX_SKEW_MS, REFRESH_AT_PERCENT,

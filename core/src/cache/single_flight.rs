@@ -29,11 +29,29 @@ pub enum Settled {
     Abandoned,
 }
 
+/// Listeners to run after the cache's lock is released.
+pub(crate) struct Notify(Option<(Settled, Vec<SettledListener>)>);
+
+impl Notify {
+    pub fn run(self) {
+        if let Some((result, listeners)) = self.0 {
+            for listener in listeners {
+                listener(&result);
+            }
+        }
+    }
+}
+
 /// The shared slot of one flight.
+/// A callback run once when a flight ends.
+pub type SettledListener = Box<dyn FnOnce(&Settled) + Send>;
+
 pub(crate) struct FlightSlot {
     pub id: u64,
     result: Mutex<Option<Settled>>,
     settled: Condvar,
+    /// Always locked without holding `result` (see `settle` and `WaitHandle::on_settled`).
+    listeners: Mutex<Vec<SettledListener>>,
 }
 
 /// Locks ignoring poison: the data behind these locks is updated in single assignments, so a
@@ -48,16 +66,29 @@ impl FlightSlot {
             id,
             result: Mutex::new(None),
             settled: Condvar::new(),
+            listeners: Mutex::new(Vec::new()),
         })
     }
 
-    /// Records the first result; later calls are ignored.
-    pub fn settle(&self, result: Settled) {
-        let mut slot = lock(&self.result);
-        if slot.is_none() {
-            *slot = Some(result);
+    /// Records the first result (later calls are ignored) and wakes blocked waiters. The
+    /// listeners are returned, to be run by the caller once it holds no lock.
+    #[must_use = "run the returned notification after releasing the cache's lock"]
+    pub fn settle(&self, result: Settled) -> Notify {
+        {
+            let mut slot = lock(&self.result);
+            if slot.is_some() {
+                return Notify(None);
+            }
+            *slot = Some(result.clone());
             self.settled.notify_all();
         }
+        // The result is visible before the listeners are taken, so a listener added
+        // concurrently either is taken here or sees the result itself.
+        let listeners = std::mem::take(&mut *lock(&self.listeners));
+        if listeners.is_empty() {
+            return Notify(None);
+        }
+        Notify(Some((result, listeners)))
     }
 
     fn get(&self) -> Option<Settled> {
@@ -131,7 +162,7 @@ impl Drop for Ticket {
         match self.cache.upgrade() {
             Some(shared) => shared.abandon(&self.key, self.slot.id),
             // The cache is gone; only the waiters are left to tell.
-            None => self.slot.settle(Settled::Abandoned),
+            None => self.slot.settle(Settled::Abandoned).run(),
         }
     }
 }
@@ -154,6 +185,20 @@ impl WaitHandle {
     /// The result if the flight has ended, without blocking.
     pub fn try_result(&self) -> Option<Settled> {
         self.slot.get()
+    }
+
+    /// Runs `listener` once when the flight ends (at once, on this thread, if it already has),
+    /// otherwise on the thread that completes or abandons the ticket, outside the cache's lock.
+    /// For event loops: asyncio schedules with `call_soon_threadsafe`, JS resolves a promise.
+    pub fn on_settled(&self, listener: SettledListener) {
+        let mut listeners = lock(&self.slot.listeners);
+        match self.slot.get() {
+            Some(result) => {
+                drop(listeners);
+                listener(&result);
+            }
+            None => listeners.push(listener),
+        }
     }
 
     /// Blocks the calling thread until the flight ends.
