@@ -455,3 +455,14 @@ fn on_settled_listeners_run_once_outside_the_lock() {
     drop(ticket);
     assert_eq!(calls.load(Ordering::SeqCst), 3);
 }
+
+#[test]
+fn handles_cross_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<TokenCache>();
+    send_sync::<tokensmith::cache::Ticket>();
+    send_sync::<tokensmith::cache::WaitHandle>();
+    send_sync::<Lookup>();
+    send_sync::<tokensmith::cache::Completion>();
+    send_sync::<tokensmith::cache::CacheKey>();
+}
