@@ -369,7 +369,11 @@ impl Engine {
     fn succeed(&mut self, ticket: &Ticket, mut token: Token, now: UnixMillis) -> Outcome {
         let jitter = &mut self.jitter;
         let Some(entry) = self.map.get_mut(&ticket.key) else {
-            return Ok(Arc::new(token));
+            // Unreachable after `complete`'s check; still never leave waiters hanging.
+            let outcome: Outcome = Ok(Arc::new(token));
+            let notify = ticket.slot.settle(Settled::Done(outcome.clone()));
+            self.notifies.push(notify);
+            return outcome;
         };
         // RFC 6749 §6: a refresh response without a refresh token leaves the old one in force.
         if let (FetchPlan::Refresh(used), None) = (&ticket.plan, &token.refresh_token) {
@@ -431,7 +435,11 @@ impl Engine {
         let (retry, policy) = (self.config.retry, self.config.backoff);
         let jitter = &mut self.jitter;
         let Some(entry) = self.map.get_mut(&ticket.key) else {
-            return Completion::Done(Err(error));
+            // Unreachable after `complete`'s check; still never leave waiters hanging.
+            let outcome: Outcome = Err(error);
+            let notify = ticket.slot.settle(Settled::Done(outcome.clone()));
+            self.notifies.push(notify);
+            return Completion::Done(outcome);
         };
         let now = entry.observe(now);
         let valid = entry.cached.as_ref().filter(|c| c.serves(now, 0)).cloned();
