@@ -49,6 +49,26 @@ for flavour in node web; do
   "$wasm_opt" -Oz --strip-debug --strip-producers "${wasm_features[@]}" "$pkg/$flavour/tokensmith_bg.wasm" -o "$pkg/$flavour/tokensmith_bg.wasm"
   # Tell Node and bundlers how to read the .js files of this flavour.
   printf '{\n  "type": "%s"\n}\n' "$module_type" > "$pkg/$flavour/package.json"
+  # wasm-bindgen types re-exported JS classes as `export let X: unknown;`; replace those lines
+  # with the class declarations of wasm/js/errors.d.ts.
+  node -e '
+const fs = require("fs");
+const [dts, classes] = process.argv.slice(1);
+const declared = fs.readFileSync(classes, "utf8");
+let text = fs.readFileSync(dts, "utf8");
+const names = [...declared.matchAll(/^export class (\w+)/gm)].map((m) => m[1]);
+for (const name of names) {
+  const line = new RegExp(`^export let ${name}: unknown;\\n`, "m");
+  if (!line.test(text)) throw new Error(`build.sh: ${dts} has no re-export of ${name}`);
+  text = text.replace(line, "");
+}
+fs.writeFileSync(dts, declared + "\n" + text);
+' "$pkg/$flavour/tokensmith.d.ts" wasm/js/errors.d.ts
+  # wasm/js/*.js (the error classes) are ES modules, copied by wasm-bindgen into snippets/; the
+  # CommonJS glue of the node flavour require()s them, which Node supports from 20.19 on.
+  if [[ -d "$pkg/$flavour/snippets" ]]; then
+    printf '{\n  "type": "module"\n}\n' > "$pkg/$flavour/snippets/package.json"
+  fi
 done
 
 node -e '

@@ -1,46 +1,130 @@
-//! Core errors as JS `Error` objects.
+//! Core errors as JS `Error` subclasses.
 //!
-//! Every error thrown by the package is an `Error` (so `err instanceof Error` holds and stack
-//! traces work) with `name` set to its class name and `code` set to core's stable
-//! [`tokensmith::Error::code`]. Callers branch on `err.code`, never on the message.
-//! The message is core's `Display`, which never contains a secret.
+//! The classes live in `wasm/js/errors.js` (shipped with the package and re-exported from its
+//! entry point): `TokenError` (the base of all), `OAuthError`, `ResponseError`, `TransportError`,
+//! `JwtError`, `PatError`, one per [`tokensmith::error::ErrorFamily`]; families without a class of
+//! their own (input, token, cache) throw a plain `TokenError`. Every error carries `code`, core's
+//! stable [`tokensmith::Error::code`]; callers branch on it, never on the message. The message is
+//! core's `Display`, which never contains a secret or a raw response body.
 
-use wasm_bindgen::JsValue;
+use js_sys::{Object, Reflect};
+use tokensmith::error::RetryAfter;
+use wasm_bindgen::prelude::*;
 
-/// The class name of every error thrown by this package (one family for now).
-pub const TOKEN_ERROR_NAME: &str = "TokenError";
+#[wasm_bindgen(module = "/js/errors.js")]
+extern "C" {
+    /// Base class of every error this package throws.
+    #[wasm_bindgen(reexport, extends = js_sys::Error)]
+    pub type TokenError;
+    /// An OAuth error response (RFC 6749 §5.2): `error`, `description`, `uri`, `status`,
+    /// `retryAfter`.
+    #[wasm_bindgen(reexport, extends = TokenError, extends = js_sys::Error)]
+    pub type OAuthError;
+    /// A response that could not be understood: `status`, `reason`, `retryAfter`.
+    #[wasm_bindgen(reexport, extends = TokenError, extends = js_sys::Error)]
+    pub type ResponseError;
+    /// A request that did not complete.
+    #[wasm_bindgen(reexport, extends = TokenError, extends = js_sys::Error)]
+    pub type TransportError;
+    /// A JWT that could not be decoded or verified.
+    #[wasm_bindgen(reexport, extends = TokenError, extends = js_sys::Error)]
+    pub type JwtError;
+    /// A malformed personal access token.
+    #[wasm_bindgen(reexport, extends = TokenError, extends = js_sys::Error)]
+    pub type PatError;
 
-/// What the exported functions return: a value, or a thrown [`TokenError`].
-pub type JsResult<T> = Result<T, TokenError>;
+    #[wasm_bindgen(js_name = createError)]
+    fn create_error(family: &str, code: &str, message: &str, details: &JsValue) -> JsValue;
+}
 
-/// A core error on its way to JS. Converted into a JS `Error` when it crosses the boundary.
+/// What the exported functions return: a value, or a thrown `TokenError` (or subclass).
+pub type JsResult<T> = Result<T, Thrown>;
+
+/// A core error on its way to JS. Becomes an instance of the family's class when it crosses the
+/// boundary (`From<Thrown> for JsValue`).
 #[derive(Debug)]
-pub struct TokenError(tokensmith::Error);
+pub struct Thrown(tokensmith::Error);
 
-impl From<tokensmith::Error> for TokenError {
+impl From<tokensmith::Error> for Thrown {
     fn from(error: tokensmith::Error) -> Self {
-        TokenError(error)
+        Thrown(error)
     }
 }
 
-impl TokenError {
+impl From<tokensmith::jwt::JwtError> for Thrown {
+    fn from(error: tokensmith::jwt::JwtError) -> Self {
+        Thrown(error.into())
+    }
+}
+
+impl From<tokensmith::pat::PatError> for Thrown {
+    fn from(error: tokensmith::pat::PatError) -> Self {
+        Thrown(error.into())
+    }
+}
+
+impl Thrown {
     /// Core's stable error code, exposed to JS as `err.code`.
     pub fn code(&self) -> &'static str {
         self.0.code()
     }
+
+    /// Caller input the binding itself refuses (a wrong argument type, an unknown option).
+    pub fn invalid_input(message: impl Into<String>) -> Self {
+        Thrown(tokensmith::Error::InvalidInput(message.into()))
+    }
 }
 
-impl From<TokenError> for JsValue {
-    fn from(error: TokenError) -> Self {
-        let js_error = js_sys::Error::new(&error.0.to_string());
-        js_error.set_name(TOKEN_ERROR_NAME);
-        // Reflect::set only fails on a frozen or proxied target; a fresh Error is neither. If it
-        // ever did fail, the error is still thrown, just without `code`.
-        let _ = js_sys::Reflect::set(
-            &js_error,
-            &JsValue::from_str("code"),
-            &JsValue::from_str(error.code()),
-        );
-        js_error.into()
+impl From<Thrown> for JsValue {
+    fn from(error: Thrown) -> Self {
+        let error = error.0;
+        let details = details(&error);
+        create_error(
+            error.family().as_str(),
+            error.code(),
+            &error.to_string(),
+            &details,
+        )
     }
+}
+
+/// The family-specific fields of an error, as a plain object for the class constructor.
+fn details(error: &tokensmith::Error) -> JsValue {
+    let object = Object::new();
+    let set = |key: &str, value: JsValue| {
+        // Reflect::set only fails on a frozen or proxied target; a fresh object is neither.
+        let _ = Reflect::set(&object, &JsValue::from_str(key), &value);
+    };
+    if let Some(status) = error.status() {
+        set("status", JsValue::from(status));
+    }
+    if let Some(retry_after) = error.retry_after() {
+        set(
+            "retryAfter",
+            JsValue::from_f64(retry_after_secs(retry_after)),
+        );
+    }
+    match error {
+        tokensmith::Error::OAuth(oauth) => {
+            set("error", JsValue::from_str(oauth.code.as_str()));
+            if let Some(description) = &oauth.description {
+                set("description", JsValue::from_str(description));
+            }
+            if let Some(uri) = &oauth.uri {
+                set("uri", JsValue::from_str(uri));
+            }
+        }
+        tokensmith::Error::UnexpectedResponse(response) => {
+            set("reason", JsValue::from_str(response.reason.code()));
+        }
+        _ => {}
+    }
+    object.into()
+}
+
+/// `Retry-After` as seconds (the unit of the header, RFC 9110 §10.2.3); fractions are kept when
+/// core computed the delay from an HTTP-date.
+fn retry_after_secs(retry_after: RetryAfter) -> f64 {
+    // i64 milliseconds to f64 is exact below 2^53 ms (285 000 years).
+    retry_after.delay_ms as f64 / 1000.0
 }

@@ -1,10 +1,17 @@
 //! WebAssembly bindings of tokensmith: the npm package `tokensmith`.
 //!
-//! Every function is a thin wrapper over `tokensmith` core; errors become JS `Error` objects
-//! carrying core's stable `code` (see [`errors`]).
+//! Every function is a thin wrapper over `tokensmith` core; errors become instances of the JS
+//! `Error` subclasses of `js/errors.js` carrying core's stable `code` (see [`errors`]).
+//! Modules: [`token`] (the `Token` class), [`jwt`] (`decodeJwt`, `verifyJwt` over WebCrypto),
+//! [`pat`] (personal access tokens), [`response`] (`parseTokenResponse`), [`convert`] (JS ↔ core).
 #![forbid(unsafe_code)]
 
+pub mod convert;
 pub mod errors;
+pub mod jwt;
+pub mod pat;
+pub mod response;
+pub mod token;
 
 use js_sys::JsString;
 use tokensmith::BasicEncoding;

@@ -1,0 +1,75 @@
+// The error classes of the npm package `tokensmith`, one per family of core's errors
+// (`tokensmith::error::ErrorFamily`). Real classes, so that `err instanceof OAuthError` works and
+// stack traces carry the class name. Created from Rust through `createError`; callers branch on
+// `err.code` (core's stable `Error::code()`), never on the message. No message carries a secret
+// or a raw response body: the text is core's `Display`, which masks both.
+
+/** Every error thrown by tokensmith. `code` is core's stable snake_case code. */
+export class TokenError extends Error {
+  constructor(message, code) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** The server answered with an OAuth error (RFC 6749 §5.2, RFC 6750 §3.1, RFC 7009 §2.2.1). */
+export class OAuthError extends TokenError {
+  constructor(message, code, details) {
+    super(message, code);
+    /** The `error` value as the server sent it (an extension code is kept, `code` is then `oauth_error`). */
+    this.error = details.error;
+    this.description = details.description ?? null;
+    this.uri = details.uri ?? null;
+    this.status = details.status;
+    /** Seconds the server asked to wait (`Retry-After`, RFC 9110 §10.2.3), or null. */
+    this.retryAfter = details.retryAfter ?? null;
+  }
+}
+
+/** A response tokensmith could not use: not JSON, truncated, too large, unexpected status. */
+export class ResponseError extends TokenError {
+  constructor(message, code, details) {
+    super(message, code);
+    this.status = details.status ?? null;
+    /** Why: `not_json`, `not_object`, `truncated`, `too_large`, `empty`, `status`, or null. */
+    this.reason = details.reason ?? null;
+    this.retryAfter = details.retryAfter ?? null;
+  }
+}
+
+/** The request did not complete: connection refused, timeout, reset, redirect. */
+export class TransportError extends TokenError {}
+
+/** A JWT could not be decoded or verified (RFC 7519, RFC 7515). */
+export class JwtError extends TokenError {}
+
+/** A personal access token is malformed or could not be generated. */
+export class PatError extends TokenError {}
+
+// `name` on each prototype (not an own property), so `err.name` and the stack's first line show
+// the class. Listed once; the map also serves `createError`.
+const FAMILIES = {
+  oauth: OAuthError,
+  response: ResponseError,
+  transport: TransportError,
+  jwt: JwtError,
+  pat: PatError,
+};
+for (const cls of [TokenError, ...Object.values(FAMILIES)]) {
+  Object.defineProperty(cls.prototype, "name", {
+    value: cls.name,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
+}
+
+/**
+ * Builds the error object for a core error of `family` (`ErrorFamily::as_str`). Families without
+ * a class of their own (input, token, cache) are plain `TokenError`s.
+ * @internal
+ */
+export function createError(family, code, message, details) {
+  const cls = FAMILIES[family];
+  return cls ? new cls(message, code, details ?? {}) : new TokenError(message, code);
+}

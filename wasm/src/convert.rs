@@ -1,0 +1,127 @@
+//! Conversions between JS values and core types: option-bag reading, JSON, dates, bytes.
+//!
+//! JSON crosses the boundary as text (`serde_json` ↔ `JSON.parse`/`JSON.stringify`): it links no
+//! serde-wasm-bindgen and keeps the package small; values are small (JWT claims, token extras).
+
+use crate::errors::{JsResult, Thrown};
+use js_sys::{Array, Date, Object, Reflect, Uint8Array, JSON};
+use serde_json::{Map, Value};
+use tokensmith::UnixMillis;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// The current time from the JS clock (`Date.now()`); core never reads a clock itself.
+pub fn now() -> UnixMillis {
+    // Date.now() is an integral number of milliseconds well inside i64.
+    UnixMillis(Date::now() as i64)
+}
+
+/// A JS `Date` for a core time.
+pub fn date(at: UnixMillis) -> Date {
+    // Milliseconds to f64: exact below 2^53 ms (year 285 616).
+    Date::new(&JsValue::from_f64(at.as_millis() as f64))
+}
+
+/// A core time from a JS `Date` or a number of milliseconds since the epoch.
+pub fn time_from_js(value: &JsValue, what: &str) -> JsResult<UnixMillis> {
+    let ms = match value.dyn_ref::<Date>() {
+        Some(date) => date.get_time(),
+        None => value.as_f64().unwrap_or(f64::NAN),
+    };
+    if !ms.is_finite() {
+        return Err(Thrown::invalid_input(format!(
+            "{what} must be a Date or a number of milliseconds"
+        )));
+    }
+    // Rounded toward zero: sub-millisecond precision has no meaning to core.
+    Ok(UnixMillis(ms as i64))
+}
+
+/// A JSON object (serde map) as a plain JS object.
+pub fn object_to_js(map: &Map<String, Value>) -> JsValue {
+    // Serializing a Map<String, Value> cannot fail (string keys, no non-finite floats in Value).
+    let text = serde_json::to_string(map).unwrap_or_else(|_| "{}".to_owned());
+    JSON::parse(&text).unwrap_or_else(|_| Object::new().into())
+}
+
+/// `JSON.stringify(value)`; `None` for `undefined`, functions, or values with cycles.
+pub fn stringify(value: &JsValue) -> Option<String> {
+    JSON::stringify(value).ok().and_then(|s| s.as_string())
+}
+
+/// An option bag property; `None` when the bag or the property is `undefined` or `null`.
+pub fn property(bag: &JsValue, key: &str) -> Option<JsValue> {
+    if bag.is_undefined() || bag.is_null() {
+        return None;
+    }
+    Reflect::get(bag, &JsValue::from_str(key))
+        .ok()
+        .filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+/// A string option; present but not a string is refused.
+pub fn string_option(bag: &JsValue, key: &str) -> JsResult<Option<String>> {
+    match property(bag, key) {
+        None => Ok(None),
+        Some(value) => value
+            .as_string()
+            .map(Some)
+            .ok_or_else(|| Thrown::invalid_input(format!("option {key} must be a string"))),
+    }
+}
+
+/// A boolean option; present but not a boolean is refused.
+pub fn bool_option(bag: &JsValue, key: &str) -> JsResult<Option<bool>> {
+    match property(bag, key) {
+        None => Ok(None),
+        Some(value) => value
+            .as_bool()
+            .map(Some)
+            .ok_or_else(|| Thrown::invalid_input(format!("option {key} must be a boolean"))),
+    }
+}
+
+/// A finite, non-negative number option; anything else present is refused.
+pub fn number_option(bag: &JsValue, key: &str) -> JsResult<Option<f64>> {
+    match property(bag, key) {
+        None => Ok(None),
+        Some(value) => match value.as_f64() {
+            Some(n) if n.is_finite() && n >= 0.0 => Ok(Some(n)),
+            _ => Err(Thrown::invalid_input(format!(
+                "option {key} must be a non-negative number"
+            ))),
+        },
+    }
+}
+
+/// A string-array option (a single string is accepted as a one-element array).
+pub fn strings_option(bag: &JsValue, key: &str) -> JsResult<Option<Vec<String>>> {
+    let Some(value) = property(bag, key) else {
+        return Ok(None);
+    };
+    if let Some(one) = value.as_string() {
+        return Ok(Some(vec![one]));
+    }
+    let refused = || Thrown::invalid_input(format!("option {key} must be an array of strings"));
+    let array = value.dyn_into::<Array>().map_err(|_| refused())?;
+    array
+        .iter()
+        .map(|item| item.as_string().ok_or_else(refused))
+        .collect::<JsResult<Vec<_>>>()
+        .map(Some)
+}
+
+/// Bytes from a string (UTF-8) or a `Uint8Array`.
+pub fn bytes(value: &JsValue, what: &str) -> JsResult<Vec<u8>> {
+    if let Some(text) = value.as_string() {
+        return Ok(text.into_bytes());
+    }
+    value
+        .dyn_ref::<Uint8Array>()
+        .map(Uint8Array::to_vec)
+        .ok_or_else(|| Thrown::invalid_input(format!("{what} must be a string or a Uint8Array")))
+}
+
+/// A JS array of strings.
+pub fn string_array(items: &[String]) -> Array {
+    items.iter().map(|s| JsValue::from_str(s)).collect()
+}

@@ -1,0 +1,185 @@
+//! `Token`: an issued access token with its metadata, as a JS class.
+//!
+//! Getters hand out the token strings (that is what a caller asks them for); every way of
+//! *showing* a token (`toJSON`, `toString`, Node's `util.inspect`) shows at most its first four
+//! characters ([`Secret::hint`]).
+
+use crate::convert::{date, now, object_to_js, string_array};
+use js_sys::{Array, Date, Object, Reflect};
+use std::cell::Cell;
+use tokensmith::{RefreshExpiry, Secret};
+use wasm_bindgen::prelude::*;
+
+/// Characters of a token shown by `toJSON`, `toString` and `util.inspect` (house rule: at most 4;
+/// [`Secret::hint`] shows fewer for short tokens, never more than half).
+const SHOWN_CHARS: usize = 4;
+
+#[wasm_bindgen(module = "/js/inspect.js")]
+extern "C" {
+    /// Makes Node's `util.inspect` use `toString()` for instances of `proto`'s class.
+    #[wasm_bindgen(js_name = useToStringForInspect)]
+    fn use_to_string_for_inspect(proto: &Object);
+}
+
+thread_local! {
+    /// Whether `Token.prototype` already has its `util.inspect` hook.
+    static INSPECT_INSTALLED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// An access token issued by a token endpoint.
+#[wasm_bindgen]
+pub struct Token {
+    inner: tokensmith::Token,
+}
+
+impl Token {
+    /// The JS object for a core token. The first one also installs the `util.inspect` hook on
+    /// `Token.prototype` (wasm-bindgen cannot declare symbol-named methods).
+    pub fn into_js(inner: tokensmith::Token) -> JsValue {
+        let value = JsValue::from(Token { inner });
+        if !INSPECT_INSTALLED.with(Cell::get) {
+            use_to_string_for_inspect(&Object::get_prototype_of(&value));
+            INSPECT_INSTALLED.with(|installed| installed.set(true));
+        }
+        value
+    }
+
+    /// The core token.
+    pub fn core(&self) -> &tokensmith::Token {
+        &self.inner
+    }
+}
+
+/// The token string, or `null` (not `undefined`: the property exists, the server sent nothing).
+fn optional_secret(secret: Option<&Secret>) -> JsValue {
+    secret.map_or(JsValue::NULL, |s| s.expose_secret().into())
+}
+
+fn shown(secret: &Secret) -> String {
+    secret.hint(SHOWN_CHARS)
+}
+
+#[wasm_bindgen]
+impl Token {
+    /// The access token (RFC 6749 §5.1 `access_token`).
+    #[wasm_bindgen(getter, js_name = accessToken)]
+    pub fn access_token(&self) -> String {
+        self.inner.access_token.expose_secret().to_owned()
+    }
+
+    /// `Bearer` (normalised from any case) or the type the server named.
+    #[wasm_bindgen(getter, js_name = tokenType)]
+    pub fn token_type(&self) -> String {
+        self.inner.token_type.clone()
+    }
+
+    /// When the access token stops working. Always known: from `expires_in`, the JWT's `exp`,
+    /// or the configured default lifetime.
+    #[wasm_bindgen(getter, js_name = expiresAt)]
+    pub fn expires_at(&self) -> Date {
+        date(self.inner.expires_at)
+    }
+
+    /// Whole seconds of validity left now (0 once expired).
+    #[wasm_bindgen(getter, js_name = expiresIn)]
+    pub fn expires_in(&self) -> f64 {
+        let left_ms = self.inner.remaining_ms(now()).max(0);
+        // Whole seconds, rounded down; the i64 → f64 conversion is exact below 2^53.
+        (left_ms / 1000) as f64
+    }
+
+    /// The refresh token (RFC 6749 §1.5), or null.
+    #[wasm_bindgen(getter, js_name = refreshToken, unchecked_return_type = "string | null")]
+    pub fn refresh_token(&self) -> JsValue {
+        optional_secret(self.inner.refresh_token.as_ref())
+    }
+
+    /// When the refresh token expires, or null when unknown or never (Keycloak offline tokens).
+    #[wasm_bindgen(getter, js_name = refreshExpiresAt, unchecked_return_type = "Date | null")]
+    pub fn refresh_expires_at(&self) -> JsValue {
+        match self.inner.refresh_expiry {
+            RefreshExpiry::At(at) => date(at).into(),
+            RefreshExpiry::Unknown | RefreshExpiry::Never => JsValue::NULL,
+        }
+    }
+
+    /// Granted scopes (RFC 6749 §3.3); empty when the server did not list them.
+    #[wasm_bindgen(getter, unchecked_return_type = "string[]")]
+    pub fn scope(&self) -> Array {
+        string_array(self.inner.scope.as_deref().unwrap_or_default())
+    }
+
+    /// The OpenID Connect ID token, or null.
+    #[wasm_bindgen(getter, js_name = idToken, unchecked_return_type = "string | null")]
+    pub fn id_token(&self) -> JsValue {
+        optional_secret(self.inner.id_token.as_ref())
+    }
+
+    /// Every other member of the token response, as sent.
+    #[wasm_bindgen(getter, unchecked_return_type = "Record<string, unknown>")]
+    pub fn extra(&self) -> JsValue {
+        object_to_js(&self.inner.extra)
+    }
+
+    /// Whether the token is expired now, counting it as expired `leeway` seconds early
+    /// (default 0).
+    #[wasm_bindgen(js_name = isExpired)]
+    pub fn is_expired(&self, leeway: Option<f64>) -> bool {
+        // Seconds to milliseconds; `as` saturates NaN to 0 and huge values to the i64 range.
+        let leeway_ms = (leeway.unwrap_or(0.0) * 1000.0) as i64;
+        self.inner.is_expired(now(), leeway_ms)
+    }
+
+    /// The `Authorization` header value (RFC 6750 §2.1), e.g. `Bearer eyJ…`.
+    #[wasm_bindgen(getter)]
+    pub fn authorization(&self) -> String {
+        self.inner.authorization().expose_secret().to_owned()
+    }
+
+    /// A JSON view safe to log: token strings cut to their first four characters.
+    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "Record<string, unknown>")]
+    pub fn to_json(&self) -> JsValue {
+        let t = &self.inner;
+        let object = Object::new();
+        let set = |key: &str, value: JsValue| {
+            // Setting a fresh plain object's own property cannot fail.
+            let _ = Reflect::set(&object, &JsValue::from_str(key), &value);
+        };
+        let hint = |s: Option<&Secret>| s.map_or(JsValue::NULL, |s| shown(s).into());
+        set("accessToken", shown(&t.access_token).into());
+        set("tokenType", t.token_type.as_str().into());
+        set("expiresAt", date(t.expires_at).to_iso_string().into());
+        set("refreshToken", hint(t.refresh_token.as_ref()));
+        let refresh_expires_at = match t.refresh_expiry {
+            RefreshExpiry::At(at) => date(at).to_iso_string().into(),
+            RefreshExpiry::Unknown | RefreshExpiry::Never => JsValue::NULL,
+        };
+        set("refreshExpiresAt", refresh_expires_at);
+        set("scope", self.scope().into());
+        set("idToken", hint(t.id_token.as_ref()));
+        // Only the names of extra members: a server may put anything in them.
+        let names: Vec<String> = t.extra.keys().cloned().collect();
+        set("extraKeys", string_array(&names).into());
+        object.into()
+    }
+
+    /// `Token(Bearer abcd…, expires 2026-01-01T00:00:00.000Z, scope "a b")`.
+    #[wasm_bindgen(js_name = toString)]
+    pub fn to_string_js(&self) -> String {
+        let t = &self.inner;
+        let expires = String::from(date(t.expires_at).to_iso_string());
+        let mut text = format!(
+            "Token({} {}, expires {expires}",
+            t.token_type,
+            shown(&t.access_token)
+        );
+        if let Some(scope) = &t.scope {
+            text.push_str(&format!(", scope {:?}", scope.join(" ")));
+        }
+        if t.refresh_token.is_some() {
+            text.push_str(", with refresh token");
+        }
+        text.push(')');
+        text
+    }
+}
