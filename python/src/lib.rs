@@ -4,11 +4,16 @@
 //! (see [`errors`]). The pure-Python package `tokensmith` re-exports everything from here.
 #![forbid(unsafe_code)]
 
+mod client;
+mod clock;
 mod errors;
+mod io;
+mod token;
 
 use pyo3::prelude::*;
-use pyo3::types::PyString;
-use tokensmith::BasicEncoding;
+use pyo3::types::{PyBytes, PyString};
+use std::sync::Arc;
+use tokensmith::{BasicEncoding, HttpResponse, ParseOptions, UnixMillis};
 
 /// The `Authorization` header value `Basic base64(id:secret)` for a client.
 ///
@@ -44,10 +49,56 @@ fn space_auth_key<'py>(
     Ok(PyString::new(py, value.expose_secret()))
 }
 
+/// Test hook: core's `parse_token_response` on a response given as parts (replays
+/// `tests/vectors/responses.json`). Not part of the public API.
+#[pyfunction]
+#[pyo3(signature = (status, headers, body, sent_at_ms, *, default_lifetime = None,
+    max_lifetime = None, max_body_bytes = None))]
+#[allow(clippy::too_many_arguments)]
+fn _parse_token_response(
+    py: Python<'_>,
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: &Bound<'_, PyBytes>,
+    sent_at_ms: i64,
+    default_lifetime: Option<i64>,
+    max_lifetime: Option<i64>,
+    max_body_bytes: Option<usize>,
+) -> PyResult<token::PyToken> {
+    let defaults = ParseOptions::default();
+    let options = ParseOptions {
+        default_lifetime_secs: default_lifetime.unwrap_or(defaults.default_lifetime_secs),
+        max_lifetime_secs: max_lifetime.unwrap_or(defaults.max_lifetime_secs),
+        max_body_bytes: max_body_bytes.unwrap_or(defaults.max_body_bytes),
+    };
+    let response = HttpResponse::new(status, headers, body.as_bytes());
+    let token = tokensmith::parse_token_response(&response, UnixMillis(sent_at_ms), &options)
+        .map_err(|e| errors::to_py_err(py, &e))?;
+    token::PyToken::new(py, Arc::new(token))
+}
+
+/// Test hook: core's `check_revocation_response` (RFC 7009 §2.2). Not part of the public API.
+#[pyfunction]
+fn _check_revocation_response(
+    py: Python<'_>,
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: &Bound<'_, PyBytes>,
+    now_ms: i64,
+) -> PyResult<()> {
+    let response = HttpResponse::new(status, headers, body.as_bytes());
+    tokensmith::check_revocation_response(&response, UnixMillis(now_ms))
+        .map_err(|e| errors::to_py_err(py, &e))
+}
+
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(basic_authorization, module)?)?;
     module.add_function(wrap_pyfunction!(space_auth_key, module)?)?;
+    module.add_function(wrap_pyfunction!(_parse_token_response, module)?)?;
+    module.add_function(wrap_pyfunction!(_check_revocation_response, module)?)?;
+    module.add_class::<token::PyToken>()?;
+    module.add_class::<client::TokenClient>()?;
     errors::register(module)?;
     Ok(())
 }

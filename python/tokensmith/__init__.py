@@ -1,10 +1,63 @@
 """tokensmith: access-token handling from one Rust core.
 
 Every error is a :class:`TokenError` (or a subclass) whose ``code`` attribute is a stable
-snake_case identifier; branch on ``exc.code``, never on the message. Messages never contain
-secrets.
+snake_case identifier; branch on the class or on ``exc.code``, never on the message. Messages
+never contain secrets.
+
+Log records go to ``logging.getLogger("tokensmith")``: grant type, endpoint host, status and
+error codes, never a secret.
 """
 
-from tokensmith._native import TokenError, basic_authorization, space_auth_key
+from tokensmith._native import (
+    AccessDenied,
+    CacheError,
+    InputError,
+    InvalidClient,
+    InvalidGrant,
+    InvalidRequest,
+    InvalidScope,
+    InvalidToken,
+    JwtError,
+    OAuthError,
+    PatError,
+    ResponseError,
+    ServerError,
+    TemporarilyUnavailable,
+    Token,
+    TokenClient,
+    TokenError,
+    TransportError,
+    UnauthorizedClient,
+    UnsupportedGrantType,
+    UnsupportedTokenType,
+    basic_authorization,
+    space_auth_key,
+)
+from tokensmith._transport import UrllibTransport
 
-__all__ = ["TokenError", "basic_authorization", "space_auth_key"]
+__all__ = [
+    "AccessDenied",
+    "CacheError",
+    "InputError",
+    "InvalidClient",
+    "InvalidGrant",
+    "InvalidRequest",
+    "InvalidScope",
+    "InvalidToken",
+    "JwtError",
+    "OAuthError",
+    "PatError",
+    "ResponseError",
+    "ServerError",
+    "TemporarilyUnavailable",
+    "Token",
+    "TokenClient",
+    "TokenError",
+    "TransportError",
+    "UnauthorizedClient",
+    "UnsupportedGrantType",
+    "UnsupportedTokenType",
+    "UrllibTransport",
+    "basic_authorization",
+    "space_auth_key",
+]

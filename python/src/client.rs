@@ -1,0 +1,463 @@
+//! `tokensmith.TokenClient`: a thread-safe client of one token endpoint. Every rule (which grant
+//! to send, caching, refresh-ahead, single-flight, retries, backoff) is core's
+//! [`TokenSource`]; this file only chooses sources, converts values, and runs the stale-token
+//! refresh on a background thread.
+
+use crate::clock;
+use crate::errors::to_py_err;
+use crate::io::PyIo;
+use crate::token::PyToken;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use tokensmith::cache::{normalize_scopes, CacheConfig, CacheKey, Outcome, Settled, TokenCache};
+use tokensmith::client::{Fetch, Step, TokenSource};
+use tokensmith::{
+    check_revocation_response, parse_token_response, ClientAuthMethod, Grant, ParseOptions, Secret,
+    TokenEndpoint, TokenTypeHint,
+};
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding these locks leaves consistent data (plain replacements).
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// One cached grant, and the Python `Token` last made for its cached token, so that a hit hands
+/// out the same object instead of converting the token again.
+struct Slot {
+    source: TokenSource,
+    /// The password of a password-grant slot, to notice a changed password.
+    password: Option<Secret>,
+    last: Mutex<Option<(Arc<tokensmith::Token>, Py<PyToken>)>>,
+}
+
+impl Slot {
+    fn new(source: TokenSource, password: Option<Secret>) -> Arc<Self> {
+        Arc::new(Slot {
+            source,
+            password,
+            last: Mutex::new(None),
+        })
+    }
+
+    fn wrap(&self, py: Python<'_>, token: Arc<tokensmith::Token>) -> PyResult<Py<PyToken>> {
+        let mut last = lock(&self.last);
+        if let Some((cached, object)) = last.as_ref() {
+            if Arc::ptr_eq(cached, &token) {
+                return Ok(object.clone_ref(py));
+            }
+        }
+        let object = Py::new(py, PyToken::new(py, token.clone())?)?;
+        *last = Some((token, object.clone_ref(py)));
+        Ok(object)
+    }
+}
+
+/// Scope as given by a caller: None, one space-separated string (RFC 6749 §3.3), or an iterable
+/// of strings.
+fn scopes_of(scope: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<String>>> {
+    let Some(scope) = scope.filter(|s| !s.is_none()) else {
+        return Ok(None);
+    };
+    if let Ok(s) = scope.cast::<PyString>() {
+        let s = s.to_cow()?;
+        return Ok(Some(normalize_scopes(s.split_ascii_whitespace())));
+    }
+    let mut out = Vec::new();
+    for item in scope.try_iter()? {
+        out.push(item?.extract::<String>()?);
+    }
+    Ok(Some(normalize_scopes(out)))
+}
+
+fn seconds_to_ms(seconds: f64, what: &str) -> PyResult<i64> {
+    if !seconds.is_finite() || seconds < 0.0 {
+        return Err(PyValueError::new_err(format!(
+            "{what} must be a finite number of seconds >= 0"
+        )));
+    }
+    Ok((seconds * 1000.0).min(i64::MAX as f64) as i64)
+}
+
+/// A client of one token endpoint (RFC 6749 §3.2) with a token cache.
+#[pyclass(frozen, name = "TokenClient", module = "tokensmith")]
+pub struct TokenClient {
+    endpoint: TokenEndpoint,
+    cache: TokenCache,
+    parse: ParseOptions,
+    scope: Vec<String>,
+    audience: Option<String>,
+    resource: Option<String>,
+    revocation_url: Option<String>,
+    default: Arc<Slot>,
+    slots: Mutex<HashMap<CacheKey, Arc<Slot>>>,
+    transport: Py<PyAny>,
+    logger: Py<PyAny>,
+}
+
+impl TokenClient {
+    fn source(&self, grant: Grant) -> PyResult<TokenSource> {
+        TokenSource::new(self.endpoint.clone(), grant, self.cache.clone(), self.parse)
+            .map_err(|e| Python::attach(|py| to_py_err(py, &e)))
+    }
+
+    fn client_credentials_grant(&self, scope: Vec<String>) -> Grant {
+        Grant::ClientCredentials {
+            scope,
+            audience: self.audience.clone(),
+            resource: self.resource.clone(),
+        }
+    }
+
+    /// The slot of `grant`, made on first use; a password slot is replaced when the password
+    /// changes (same key, so the cached token carries over until it expires).
+    fn slot(&self, grant: Grant) -> PyResult<Arc<Slot>> {
+        let key = CacheKey::for_grant(&self.endpoint, &grant);
+        let password = match &grant {
+            Grant::Password { password, .. } => Some(password.clone()),
+            _ => None,
+        };
+        let mut slots = lock(&self.slots);
+        if let Some(slot) = slots.get(&key) {
+            if slot.password == password {
+                return Ok(slot.clone());
+            }
+        }
+        let slot = Slot::new(self.source(grant)?, password);
+        slots.insert(key, slot.clone());
+        Ok(slot)
+    }
+
+    /// The token of `slot`: core's steps, with waits and sleeps outside the GIL and a stale
+    /// token's refresh on a background thread.
+    fn get(
+        &self,
+        py: Python<'_>,
+        slot: &Arc<Slot>,
+        min_ttl: f64,
+        force: bool,
+    ) -> PyResult<Py<PyToken>> {
+        let min_ttl_ms = seconds_to_ms(min_ttl, "min_ttl")?;
+        loop {
+            match slot.source.begin(clock::now(), min_ttl_ms, force) {
+                Step::Ready(token) => return slot.wrap(py, token),
+                Step::ReadyAndRefresh(token, fetch) => {
+                    self.refresh_in_background(py, slot, fetch)?;
+                    return slot.wrap(py, token);
+                }
+                Step::Send(fetch) => {
+                    let transport = self.transport.bind(py);
+                    let logger = self.logger.bind(py);
+                    let io = PyIo::new(transport, logger);
+                    let outcome = slot.source.run(fetch, &io);
+                    return self.deliver(py, slot, outcome, io.take_bug());
+                }
+                Step::Wait(handle) => match py.detach(|| handle.wait()) {
+                    Settled::Done(outcome) => return self.deliver(py, slot, outcome, None),
+                    // The fetching thread gave up (its transport raised); try again.
+                    Settled::Abandoned => continue,
+                },
+                Step::Fail(error) => return Err(to_py_err(py, &error)),
+            }
+        }
+    }
+
+    fn deliver(
+        &self,
+        py: Python<'_>,
+        slot: &Slot,
+        outcome: Outcome,
+        bug: Option<PyErr>,
+    ) -> PyResult<Py<PyToken>> {
+        match (outcome, bug) {
+            (Ok(token), _) => slot.wrap(py, token),
+            (Err(_), Some(bug)) => Err(bug),
+            (Err(error), None) => Err(to_py_err(py, &error)),
+        }
+    }
+
+    fn refresh_in_background(
+        &self,
+        py: Python<'_>,
+        slot: &Arc<Slot>,
+        fetch: Fetch,
+    ) -> PyResult<()> {
+        let job = RefreshJob {
+            work: Mutex::new(Some((slot.clone(), fetch))),
+            transport: self.transport.clone_ref(py),
+            logger: self.logger.clone_ref(py),
+        };
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("target", Py::new(py, job)?)?;
+        kwargs.set_item("name", "tokensmith-refresh")?;
+        kwargs.set_item("daemon", true)?;
+        py.import("threading")?
+            .getattr("Thread")?
+            .call((), Some(&kwargs))?
+            .call_method0("start")?;
+        Ok(())
+    }
+}
+
+/// A stale token's refresh, run by a daemon thread. Dropping it unrun releases the key.
+#[pyclass(frozen)]
+struct RefreshJob {
+    work: Mutex<Option<(Arc<Slot>, Fetch)>>,
+    transport: Py<PyAny>,
+    logger: Py<PyAny>,
+}
+
+#[pymethods]
+impl RefreshJob {
+    fn __call__(&self, py: Python<'_>) {
+        let Some((slot, fetch)) = lock(&self.work).take() else {
+            return;
+        };
+        let transport = self.transport.bind(py);
+        let logger = self.logger.bind(py);
+        let io = PyIo::new(transport, logger);
+        match slot.source.run(fetch, &io) {
+            Ok(token) => {
+                // Prepare the Python token now, so the next hit costs no conversion.
+                let _ = slot.wrap(py, token);
+            }
+            Err(error) => {
+                // The still-valid token keeps being served; the cache schedules the next try.
+                let _ =
+                    logger.call_method1("warning", ("background refresh failed: %s", error.code()));
+            }
+        }
+    }
+}
+
+#[pymethods]
+impl TokenClient {
+    #[new]
+    #[pyo3(signature = (
+        token_url,
+        client_id,
+        client_secret = None,
+        *,
+        auth = "client_secret_basic",
+        scope = None,
+        audience = None,
+        resource = None,
+        transport = None,
+        timeout = 10.0,
+        verify = None,
+        default_lifetime = 3600,
+        revocation_url = None,
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        token_url: String,
+        client_id: String,
+        client_secret: Option<String>,
+        auth: &str,
+        scope: Option<&Bound<'_, PyAny>>,
+        audience: Option<String>,
+        resource: Option<String>,
+        transport: Option<&Bound<'_, PyAny>>,
+        timeout: f64,
+        verify: Option<&Bound<'_, PyAny>>,
+        default_lifetime: i64,
+        revocation_url: Option<String>,
+    ) -> PyResult<Self> {
+        let auth: ClientAuthMethod = auth.parse().map_err(|e| to_py_err(py, &e))?;
+        if !timeout.is_finite() || timeout <= 0.0 {
+            return Err(PyValueError::new_err(
+                "timeout must be a number of seconds > 0",
+            ));
+        }
+        let endpoint = TokenEndpoint {
+            url: token_url,
+            client_id,
+            client_secret: client_secret.map(Secret::new),
+            auth,
+        };
+        let parse = ParseOptions {
+            default_lifetime_secs: default_lifetime,
+            ..ParseOptions::default()
+        };
+        let transport = py
+            .import("tokensmith._transport")?
+            .getattr("make_transport")?
+            .call1((transport, timeout, verify))?
+            .unbind();
+        let logger = py
+            .import("logging")?
+            .call_method1("getLogger", ("tokensmith",))?
+            .unbind();
+        let cache = TokenCache::new(CacheConfig::default());
+        let scope = scopes_of(scope)?.unwrap_or_default();
+        let grant = Grant::ClientCredentials {
+            scope: scope.clone(),
+            audience: audience.clone(),
+            resource: resource.clone(),
+        };
+        let default = TokenSource::new(endpoint.clone(), grant, cache.clone(), parse)
+            .map_err(|e| to_py_err(py, &e))?;
+        Ok(TokenClient {
+            endpoint,
+            cache,
+            parse,
+            scope,
+            audience,
+            resource,
+            revocation_url,
+            default: Slot::new(default, None),
+            slots: Mutex::new(HashMap::new()),
+            transport,
+            logger,
+        })
+    }
+
+    /// A token for the client's default grant (client credentials with the client's scope).
+    #[pyo3(signature = (*, min_ttl = 0.0, force = false))]
+    fn token(&self, py: Python<'_>, min_ttl: f64, force: bool) -> PyResult<Py<PyToken>> {
+        self.get(py, &self.default, min_ttl, force)
+    }
+
+    /// A client-credentials token (RFC 6749 §4.4) for `scope` (default: the client's scope).
+    #[pyo3(signature = (scope = None, *, min_ttl = 0.0, force = false))]
+    fn client_credentials(
+        &self,
+        py: Python<'_>,
+        scope: Option<&Bound<'_, PyAny>>,
+        min_ttl: f64,
+        force: bool,
+    ) -> PyResult<Py<PyToken>> {
+        match scopes_of(scope)? {
+            None => self.get(py, &self.default, min_ttl, force),
+            Some(scope) if scope == self.scope => self.get(py, &self.default, min_ttl, force),
+            Some(scope) => {
+                let slot = self.slot(self.client_credentials_grant(scope))?;
+                self.get(py, &slot, min_ttl, force)
+            }
+        }
+    }
+
+    /// A password-grant token (RFC 6749 §4.3) for `username`, cached per user and scope and
+    /// renewed with its refresh token when there is one.
+    #[pyo3(signature = (username, password, scope = None, *, min_ttl = 0.0, force = false))]
+    fn password(
+        &self,
+        py: Python<'_>,
+        username: String,
+        password: String,
+        scope: Option<&Bound<'_, PyAny>>,
+        min_ttl: f64,
+        force: bool,
+    ) -> PyResult<Py<PyToken>> {
+        let scope = scopes_of(scope)?.unwrap_or_else(|| self.scope.clone());
+        let slot = self.slot(Grant::Password {
+            username,
+            password: Secret::new(password),
+            scope,
+        })?;
+        self.get(py, &slot, min_ttl, force)
+    }
+
+    /// Exchanges a refresh token (RFC 6749 §6) once, outside the cache.
+    #[pyo3(signature = (refresh_token, scope = None))]
+    fn refresh(
+        &self,
+        py: Python<'_>,
+        refresh_token: String,
+        scope: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyToken>> {
+        let grant = Grant::RefreshToken {
+            refresh_token: Secret::new(refresh_token),
+            scope: scopes_of(scope)?.unwrap_or_default(),
+        };
+        let request = self
+            .endpoint
+            .token_request(&grant)
+            .map_err(|e| to_py_err(py, &e))?;
+        let transport = self.transport.bind(py);
+        let logger = self.logger.bind(py);
+        let io = PyIo::new(transport, logger);
+        let sent_at = clock::now();
+        let response = tokensmith::client::SourceIo::send(&io, &request);
+        if let Some(bug) = io.take_bug() {
+            return Err(bug);
+        }
+        let token = response
+            .and_then(|r| parse_token_response(&r, sent_at, &self.parse))
+            .map_err(|e| to_py_err(py, &e))?;
+        Py::new(py, PyToken::new(py, Arc::new(token))?)
+    }
+
+    /// Revokes a token at the client's `revocation_url` (RFC 7009 §2.1). `hint` is
+    /// `"access_token"` or `"refresh_token"`.
+    #[pyo3(signature = (token, hint = None))]
+    fn revoke(&self, py: Python<'_>, token: String, hint: Option<&str>) -> PyResult<()> {
+        let hint = match hint {
+            None => None,
+            Some("access_token") => Some(TokenTypeHint::AccessToken),
+            Some("refresh_token") => Some(TokenTypeHint::RefreshToken),
+            Some(_) => {
+                return Err(PyValueError::new_err(
+                    "hint must be \"access_token\", \"refresh_token\" or None",
+                ))
+            }
+        };
+        let Some(url) = self.revocation_url.as_deref() else {
+            let e = tokensmith::Error::InvalidInput("the client has no revocation_url".into());
+            return Err(to_py_err(py, &e));
+        };
+        let request = self
+            .endpoint
+            .revocation_request(url, &Secret::new(token), hint)
+            .map_err(|e| to_py_err(py, &e))?;
+        let transport = self.transport.bind(py);
+        let logger = self.logger.bind(py);
+        let io = PyIo::new(transport, logger);
+        let response = tokensmith::client::SourceIo::send(&io, &request);
+        if let Some(bug) = io.take_bug() {
+            return Err(bug);
+        }
+        response
+            .and_then(|r| check_revocation_response(&r, clock::now()))
+            .map_err(|e| to_py_err(py, &e))
+    }
+
+    /// The cache's counters (hits, stale_hits, misses, fetches, coalesced, failures, …).
+    fn cache_stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let s = self.cache.stats();
+        let d = PyDict::new(py);
+        for (name, value) in [
+            ("hits", s.hits),
+            ("stale_hits", s.stale_hits),
+            ("misses", s.misses),
+            ("fetches", s.fetches),
+            ("coalesced", s.coalesced),
+            ("failures", s.failures),
+            ("backoffs", s.backoffs),
+            ("retries", s.retries),
+            ("abandoned", s.abandoned),
+            ("evictions", s.evictions),
+            ("purged", s.purged),
+            ("entries", s.entries),
+        ] {
+            d.set_item(name, value)?;
+        }
+        Ok(d)
+    }
+
+    /// Forgets every cached token.
+    fn clear_cache(&self) {
+        self.cache.clear();
+    }
+
+    fn __repr__(&self) -> String {
+        // The endpoint's secret is never shown.
+        format!(
+            "<TokenClient url={:?} client_id={:?} auth={}>",
+            self.endpoint.url, self.endpoint.client_id, self.endpoint.auth
+        )
+    }
+}

@@ -1,0 +1,140 @@
+//! [`SourceIo`] over a Python transport: core's blocking driver sends through a Python callable
+//! and waits with the GIL released, so other Python threads run meanwhile.
+//!
+//! The transport contract (`tokensmith._transport`): `transport(method, url, headers, body)`
+//! with `headers` a list of `(name, value)` and `body` bytes, returning `(status, headers,
+//! body)`; a failure to get any response raises `tokensmith.TransportError` with a
+//! `transport_*` code. Any other exception is a bug of the transport: it is kept and re-raised to
+//! the caller once the fetch is over (the cache meanwhile counts it as a transport failure).
+
+use crate::clock;
+use crate::errors::transport_error_from_py;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyList};
+use std::cell::RefCell;
+use tokensmith::cache::{Settled, WaitHandle};
+use tokensmith::client::SourceIo;
+use tokensmith::error::{Error, TransportErrorKind};
+use tokensmith::{HttpRequest, HttpResponse, UnixMillis};
+
+pub struct PyIo<'a, 'py> {
+    pub py: Python<'py>,
+    pub transport: &'a Bound<'py, PyAny>,
+    pub logger: &'a Bound<'py, PyAny>,
+    /// The first non-transport exception a transport raised.
+    pub bug: RefCell<Option<PyErr>>,
+}
+
+impl<'a, 'py> PyIo<'a, 'py> {
+    pub fn new(transport: &'a Bound<'py, PyAny>, logger: &'a Bound<'py, PyAny>) -> Self {
+        PyIo {
+            py: transport.py(),
+            transport,
+            logger,
+            bug: RefCell::new(None),
+        }
+    }
+
+    /// The exception to raise instead of the outcome, if the transport had a bug.
+    pub fn take_bug(&self) -> Option<PyErr> {
+        self.bug.borrow_mut().take()
+    }
+
+    fn call(&self, request: &HttpRequest) -> PyResult<HttpResponse> {
+        let headers = PyList::empty(self.py);
+        for (name, value) in &request.headers {
+            headers.append((name.as_str(), value.as_str()))?;
+        }
+        let body = PyBytes::new(self.py, &request.body);
+        let answer =
+            self.transport
+                .call1((request.method.as_str(), request.url.as_str(), headers, body))?;
+        let (status, headers, body): (u16, Vec<(String, String)>, Bound<'_, PyAny>) =
+            answer.extract()?;
+        let body = body.cast_into::<PyBytes>()?;
+        Ok(HttpResponse::new(status, headers, body.as_bytes()))
+    }
+}
+
+/// The host of a URL, for log lines (never its path or query, which may carry parameters).
+pub fn host_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = rest.get(..end).unwrap_or(rest);
+    // Drop any userinfo (RFC 3986 §3.2.1), which could hold credentials.
+    authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host)
+}
+
+/// The `grant_type` of a form body (core writes it first), for log lines; not a secret.
+pub fn grant_type_of(request: &HttpRequest) -> &str {
+    request
+        .body_text()
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("grant_type="))
+        .unwrap_or("-")
+}
+
+impl SourceIo for PyIo<'_, '_> {
+    fn now(&self) -> UnixMillis {
+        clock::now()
+    }
+
+    fn sleep_ms(&self, ms: i64) {
+        let duration = std::time::Duration::from_millis(u64::try_from(ms).unwrap_or(0));
+        self.py.detach(|| std::thread::sleep(duration));
+    }
+
+    fn send(&self, request: &HttpRequest) -> tokensmith::Result<HttpResponse> {
+        let grant = grant_type_of(request);
+        let host = host_of(&request.url);
+        match self.call(request) {
+            Ok(response) => {
+                let _ = self.logger.call_method1(
+                    "debug",
+                    (
+                        "token request grant=%s host=%s status=%d",
+                        grant,
+                        host,
+                        response.status,
+                    ),
+                );
+                Ok(response)
+            }
+            Err(err) => {
+                let error = match transport_error_from_py(self.py, &err) {
+                    Some(error) => error,
+                    None => {
+                        let kind = err
+                            .get_type(self.py)
+                            .name()
+                            .map_or_else(|_| "exception".to_owned(), |n| n.to_string());
+                        let mut bug = self.bug.borrow_mut();
+                        if bug.is_none() {
+                            *bug = Some(err);
+                        }
+                        Error::Transport {
+                            kind: TransportErrorKind::Other,
+                            message: format!("the transport raised {kind}"),
+                        }
+                    }
+                };
+                let _ = self.logger.call_method1(
+                    "warning",
+                    (
+                        "token request grant=%s host=%s failed: %s",
+                        grant,
+                        host,
+                        error.code(),
+                    ),
+                );
+                Err(error)
+            }
+        }
+    }
+
+    fn wait(&self, handle: &WaitHandle) -> Settled {
+        self.py.detach(|| handle.wait())
+    }
+}
