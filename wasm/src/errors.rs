@@ -8,6 +8,7 @@
 //! core's `Display`, which never contains a secret or a raw response body.
 
 use js_sys::{Object, Reflect};
+use std::sync::Arc;
 use tokensmith::error::RetryAfter;
 use wasm_bindgen::prelude::*;
 
@@ -41,25 +42,32 @@ extern "C" {
 pub type JsResult<T> = Result<T, Thrown>;
 
 /// A core error on its way to JS. Becomes an instance of the family's class when it crosses the
-/// boundary (`From<Thrown> for JsValue`).
+/// boundary (`From<Thrown> for JsValue`). Shared (`Arc`) because the token cache hands one
+/// error to every caller waiting on the same fetch.
 #[derive(Debug)]
-pub struct Thrown(tokensmith::Error);
+pub struct Thrown(Arc<tokensmith::Error>);
 
 impl From<tokensmith::Error> for Thrown {
     fn from(error: tokensmith::Error) -> Self {
+        Thrown(Arc::new(error))
+    }
+}
+
+impl From<Arc<tokensmith::Error>> for Thrown {
+    fn from(error: Arc<tokensmith::Error>) -> Self {
         Thrown(error)
     }
 }
 
 impl From<tokensmith::jwt::JwtError> for Thrown {
     fn from(error: tokensmith::jwt::JwtError) -> Self {
-        Thrown(error.into())
+        Thrown::from(tokensmith::Error::from(error))
     }
 }
 
 impl From<tokensmith::pat::PatError> for Thrown {
     fn from(error: tokensmith::pat::PatError) -> Self {
-        Thrown(error.into())
+        Thrown::from(tokensmith::Error::from(error))
     }
 }
 
@@ -71,14 +79,14 @@ impl Thrown {
 
     /// Caller input the binding itself refuses (a wrong argument type, an unknown option).
     pub fn invalid_input(message: impl Into<String>) -> Self {
-        Thrown(tokensmith::Error::InvalidInput(message.into()))
+        Thrown::from(tokensmith::Error::InvalidInput(message.into()))
     }
 }
 
 impl From<Thrown> for JsValue {
     fn from(error: Thrown) -> Self {
-        let error = error.0;
-        let details = details(&error);
+        let error = &*error.0;
+        let details = details(error);
         create_error(
             error.family().as_str(),
             error.code(),

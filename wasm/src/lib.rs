@@ -6,8 +6,10 @@
 //! [`pat`] (personal access tokens), [`response`] (`parseTokenResponse`), [`convert`] (JS ↔ core).
 #![forbid(unsafe_code)]
 
+pub mod client;
 pub mod convert;
 pub mod errors;
+pub mod http;
 pub mod jwt;
 pub mod pat;
 pub mod response;

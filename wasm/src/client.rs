@@ -1,0 +1,303 @@
+//! `TokenClient`: core's sans-IO [`TokenSource`] driven with Promises over `fetch`.
+//!
+//! Every rule (which grant to send, when a token is fresh, stale or expired, single flight,
+//! retries and backoff, parsing) is core's. This file only sends the requests core builds and
+//! hands the answers back. Concurrent calls for one key share one request: the first caller's
+//! `begin` gets [`Step::Send`] and registers the flight's Promise under its id; the others get
+//! [`Step::Wait`] for that id, await the Promise, then ask core again.
+
+use crate::convert::{now, number_option, property, string_option};
+use crate::errors::{JsResult, Thrown};
+use crate::http::{send, sleep_ms};
+use crate::token::Token;
+use js_sys::{Function, Object, Promise, Reflect};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use tokensmith::cache::{CacheConfig, Outcome, TokenCache};
+use tokensmith::client::{Fetch, FinishStep, Step, TokenSource};
+use tokensmith::{ClientAuthMethod, Grant, ParseOptions, Secret, TokenEndpoint};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+/// Request timeout when `timeoutMs` is not given: 30 s, the common default of HTTP clients
+/// (e.g. Python requests' users, axios' docs); a token endpoint that has not answered by then
+/// is treated as down and core's retry and backoff rules take over.
+const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
+
+/// How long a caller waits before asking core again when it is told to wait on a flight this
+/// client does not know (another client sharing the cache). 50 ms: short next to a token
+/// request's round trip, long enough not to busy-loop the event loop.
+const UNKNOWN_FLIGHT_POLL_MS: i64 = 50;
+
+#[wasm_bindgen(typescript_custom_section)]
+const CLIENT_TS: &str = r#"
+export interface TokenClientOptions {
+  /** The token endpoint (RFC 6749 §3.2), https (or http on loopback). */
+  tokenUrl: string;
+  clientId: string;
+  clientSecret?: string;
+  /** Client authentication (default `client_secret_basic`). */
+  auth?: "client_secret_basic" | "client_secret_basic_raw" | "client_secret_post" | "none" | "x_space_auth_key";
+  /** Default scopes: an array, or one space-delimited string (RFC 6749 §3.3). */
+  scope?: string[] | string;
+  /** The `audience` parameter of client-credentials requests (Auth0, Okta). */
+  audience?: string;
+  /** The fetch to send requests with (default `globalThis.fetch`). */
+  fetch?: typeof globalThis.fetch;
+  /** Per-request timeout in milliseconds (default 30000). */
+  timeoutMs?: number;
+  /** Seconds a token lives when the server says neither `expires_in` nor a JWT `exp`. */
+  defaultLifetime?: number;
+}
+
+export interface GetTokenOptions {
+  /** Scopes for this request instead of the client's default. */
+  scope?: string[] | string;
+  /** Seconds of validity the caller needs; a token with less left is renewed. */
+  minTtl?: number;
+}
+
+export interface CacheStats {
+  hits: number; staleHits: number; misses: number; fetches: number; coalesced: number;
+  failures: number; backoffs: number; retries: number; abandoned: number; evictions: number;
+  purged: number; entries: number;
+}
+"#;
+
+/// An OAuth 2 client of one token endpoint, with a token cache.
+#[wasm_bindgen]
+pub struct TokenClient {
+    inner: Rc<Inner>,
+}
+
+struct Inner {
+    endpoint: TokenEndpoint,
+    cache: TokenCache,
+    parse: ParseOptions,
+    scope: Vec<String>,
+    audience: Option<String>,
+    fetch: Function,
+    timeout_ms: f64,
+    /// The Promise of every flight in progress, by core's flight id. It always resolves (to a
+    /// `Token` or to the error object), so a background refresh nobody awaits never becomes an
+    /// unhandled rejection.
+    flights: RefCell<HashMap<u64, Promise>>,
+}
+
+#[wasm_bindgen]
+impl TokenClient {
+    /// See `TokenClientOptions`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "TokenClientOptions")] options: JsValue,
+    ) -> JsResult<TokenClient> {
+        let required = |key: &str| {
+            string_option(&options, key)?
+                .ok_or_else(|| Thrown::invalid_input(format!("option {key} is required")))
+        };
+        let auth = match string_option(&options, "auth")? {
+            Some(name) => name.parse::<ClientAuthMethod>()?,
+            None => ClientAuthMethod::ClientSecretBasic,
+        };
+        let endpoint = TokenEndpoint {
+            url: required("tokenUrl")?,
+            client_id: required("clientId")?,
+            client_secret: string_option(&options, "clientSecret")?.map(Secret::new),
+            auth,
+        };
+        let mut parse = ParseOptions::default();
+        if let Some(secs) = number_option(&options, "defaultLifetime")? {
+            // Whole seconds; ParseOptions::validate (in TokenSource::new) refuses 0.
+            parse.default_lifetime_secs = secs as i64;
+        }
+        parse.validate()?;
+        let fetch = match property(&options, "fetch") {
+            Some(f) => f,
+            None => Reflect::get(&js_sys::global(), &"fetch".into()).unwrap_or(JsValue::UNDEFINED),
+        };
+        let fetch = fetch.dyn_into::<Function>().map_err(|_| {
+            Thrown::invalid_input("option fetch must be a function (no global fetch found)")
+        })?;
+        Ok(TokenClient {
+            inner: Rc::new(Inner {
+                endpoint,
+                cache: TokenCache::new(CacheConfig::default()),
+                parse,
+                scope: scope_option(&options)?.unwrap_or_default(),
+                audience: string_option(&options, "audience")?,
+                fetch,
+                timeout_ms: number_option(&options, "timeoutMs")?.unwrap_or(DEFAULT_TIMEOUT_MS),
+                flights: RefCell::new(HashMap::new()),
+            }),
+        })
+    }
+
+    /// A client-credentials token (RFC 6749 §4.4), from the cache when fresh enough.
+    #[wasm_bindgen(js_name = clientCredentials, unchecked_return_type = "Promise<Token>")]
+    pub fn client_credentials(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "GetTokenOptions")] options: JsValue,
+    ) -> Promise {
+        let inner = Rc::clone(&self.inner);
+        future_to_promise(async move {
+            let grant = Grant::ClientCredentials {
+                scope: scope_option(&options)?.unwrap_or_else(|| inner.scope.clone()),
+                audience: inner.audience.clone(),
+                resource: None,
+            };
+            get(inner, grant, min_ttl_ms(&options)?).await
+        })
+    }
+
+    /// The client's token: client credentials with the default scope.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Token>")]
+    pub fn token(&self) -> Promise {
+        self.client_credentials(JsValue::UNDEFINED)
+    }
+
+    /// A resource-owner password token (RFC 6749 §4.3), cached per user and scope.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Token>")]
+    pub fn password(
+        &self,
+        username: String,
+        password: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "GetTokenOptions")] options: JsValue,
+    ) -> Promise {
+        let inner = Rc::clone(&self.inner);
+        future_to_promise(async move {
+            let grant = Grant::Password {
+                username,
+                password: Secret::new(password),
+                scope: scope_option(&options)?.unwrap_or_else(|| inner.scope.clone()),
+            };
+            get(inner, grant, min_ttl_ms(&options)?).await
+        })
+    }
+
+    /// The cache's counters since the client was created.
+    #[wasm_bindgen(js_name = cacheStats, unchecked_return_type = "CacheStats")]
+    pub fn cache_stats(&self) -> JsValue {
+        let s = self.inner.cache.stats();
+        let object = Object::new();
+        let counters = [
+            ("hits", s.hits),
+            ("staleHits", s.stale_hits),
+            ("misses", s.misses),
+            ("fetches", s.fetches),
+            ("coalesced", s.coalesced),
+            ("failures", s.failures),
+            ("backoffs", s.backoffs),
+            ("retries", s.retries),
+            ("abandoned", s.abandoned),
+            ("evictions", s.evictions),
+            ("purged", s.purged),
+            ("entries", s.entries),
+        ];
+        for (name, value) in counters {
+            // Counters stay far below 2^53; a fresh plain object accepts every property.
+            let _ = Reflect::set(&object, &name.into(), &JsValue::from_f64(value as f64));
+        }
+        object.into()
+    }
+}
+
+/// `scope` as an array or one space-delimited string (RFC 6749 §3.3).
+fn scope_option(options: &JsValue) -> JsResult<Option<Vec<String>>> {
+    let Some(value) = property(options, "scope") else {
+        return Ok(None);
+    };
+    if let Some(text) = value.as_string() {
+        return Ok(Some(
+            text.split(' ')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        ));
+    }
+    crate::convert::strings_option(options, "scope")
+}
+
+/// `minTtl` (seconds) as milliseconds.
+fn min_ttl_ms(options: &JsValue) -> JsResult<i64> {
+    // Seconds to milliseconds; `as` saturates absurd values.
+    Ok((number_option(options, "minTtl")?.unwrap_or(0.0) * 1000.0) as i64)
+}
+
+/// The lookup loop of `core/src/client/mod.rs`, with Promises instead of threads.
+async fn get(inner: Rc<Inner>, grant: Grant, min_ttl_ms: i64) -> Result<JsValue, JsValue> {
+    let source = TokenSource::new(
+        inner.endpoint.clone(),
+        grant,
+        inner.cache.clone(),
+        inner.parse,
+    )
+    .map_err(Thrown::from)?;
+    let source = Rc::new(source);
+    loop {
+        match source.begin(now(), min_ttl_ms, false) {
+            Step::Ready(token) => return Ok(Token::into_js((*token).clone())),
+            Step::ReadyAndRefresh(token, fetch) => {
+                // Stale-while-revalidate: the refresh runs on; its failure is recorded by core
+                // and does not touch the token returned here.
+                let _background = start_flight(&inner, &source, fetch);
+                return Ok(Token::into_js((*token).clone()));
+            }
+            Step::Send(fetch) => {
+                let settled = JsFuture::from(start_flight(&inner, &source, fetch)).await?;
+                return if settled.is_instance_of::<js_sys::Error>() {
+                    Err(settled)
+                } else {
+                    Ok(settled)
+                };
+            }
+            Step::Wait(handle) => {
+                let flight = inner.flights.borrow().get(&handle.flight_id()).cloned();
+                match flight {
+                    // The flight's outcome is now in the cache (a token, or a backoff with its
+                    // error); the next `begin` returns it.
+                    Some(flight) => drop(JsFuture::from(flight).await),
+                    None => sleep_ms(UNKNOWN_FLIGHT_POLL_MS).await,
+                }
+            }
+            Step::Fail(error) => return Err(Thrown::from(error).into()),
+        }
+    }
+}
+
+/// Runs a flight in the background and registers its Promise for the callers that will wait
+/// on it. The Promise resolves to the `Token` or to the error object; it never rejects.
+fn start_flight(inner: &Rc<Inner>, source: &Rc<TokenSource>, fetch: Fetch) -> Promise {
+    let id = fetch.flight_id();
+    let (runner, source) = (Rc::clone(inner), Rc::clone(source));
+    // future_to_promise starts the future in a microtask, so the Promise is registered below
+    // before the flight can end and remove it.
+    let promise = future_to_promise(async move {
+        let outcome = run(&runner, &source, fetch).await;
+        runner.flights.borrow_mut().remove(&id);
+        Ok(match outcome {
+            Ok(token) => Token::into_js((*token).clone()),
+            Err(error) => Thrown::from(error).into(),
+        })
+    });
+    inner.flights.borrow_mut().insert(id, promise.clone());
+    promise
+}
+
+/// Sends a flight's request and its retries until core says the flight is over.
+async fn run(inner: &Inner, source: &TokenSource, mut fetch: Fetch) -> Outcome {
+    loop {
+        let sent_at = now();
+        let response = send(&inner.fetch, &fetch.request, Some(inner.timeout_ms)).await;
+        match source.finish(fetch, response, sent_at, now()) {
+            FinishStep::Done(outcome) => return outcome,
+            FinishStep::RetryAfter {
+                fetch: next,
+                delay_ms,
+            } => {
+                sleep_ms(delay_ms).await;
+                fetch = next;
+            }
+        }
+    }
+}
