@@ -56,20 +56,23 @@ impl Slot {
 }
 
 /// Scope as given by a caller: None, one space-separated string (RFC 6749 §3.3), or an iterable
-/// of strings.
+/// of scope tokens, kept as given so that core refuses an invalid one (empty, or with a space or
+/// a quote) instead of the binding silently changing it. Order does not matter to the cache key.
 fn scopes_of(scope: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<String>>> {
     let Some(scope) = scope.filter(|s| !s.is_none()) else {
         return Ok(None);
     };
     if let Ok(s) = scope.cast::<PyString>() {
         let s = s.to_cow()?;
-        return Ok(Some(normalize_scopes(s.split_ascii_whitespace())));
+        return Ok(Some(
+            s.split_ascii_whitespace().map(str::to_owned).collect(),
+        ));
     }
     let mut out = Vec::new();
     for item in scope.try_iter()? {
         out.push(item?.extract::<String>()?);
     }
-    Ok(Some(normalize_scopes(out)))
+    Ok(Some(out))
 }
 
 fn seconds_to_ms(seconds: f64, what: &str) -> PyResult<i64> {
@@ -332,7 +335,10 @@ impl TokenClient {
     ) -> PyResult<Py<PyToken>> {
         match scopes_of(scope)? {
             None => self.get(py, &self.default, min_ttl, force),
-            Some(scope) if scope == self.scope => self.get(py, &self.default, min_ttl, force),
+            // Same scope in another order: the same token (RFC 6749 §3.3, order does not matter).
+            Some(scope) if normalize_scopes(&scope) == normalize_scopes(&self.scope) => {
+                self.get(py, &self.default, min_ttl, force)
+            }
             Some(scope) => {
                 let slot = self.slot(self.client_credentials_grant(scope))?;
                 self.get(py, &slot, min_ttl, force)

@@ -8,6 +8,8 @@ mod client;
 mod clock;
 mod errors;
 mod io;
+mod jwt;
+mod pat;
 mod token;
 
 use pyo3::prelude::*;
@@ -97,6 +99,13 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(space_auth_key, module)?)?;
     module.add_function(wrap_pyfunction!(_parse_token_response, module)?)?;
     module.add_function(wrap_pyfunction!(_check_revocation_response, module)?)?;
+    module.add_function(wrap_pyfunction!(jwt::decode_jwt, module)?)?;
+    module.add_function(wrap_pyfunction!(jwt::verify_jwt, module)?)?;
+    module.add_function(wrap_pyfunction!(pat::generate_pat, module)?)?;
+    module.add_function(wrap_pyfunction!(pat::pat_checksum_ok, module)?)?;
+    module.add_function(wrap_pyfunction!(pat::pat_check, module)?)?;
+    module.add_function(wrap_pyfunction!(pat::pat_hash, module)?)?;
+    module.add_function(wrap_pyfunction!(pat::pat_verify, module)?)?;
     module.add_class::<token::PyToken>()?;
     module.add_class::<client::TokenClient>()?;
     errors::register(module)?;

@@ -31,7 +31,14 @@ from tokensmith._native import (
     UnsupportedGrantType,
     UnsupportedTokenType,
     basic_authorization,
+    decode_jwt,
+    generate_pat,
+    pat_check,
+    pat_checksum_ok,
+    pat_hash,
+    pat_verify,
     space_auth_key,
+    verify_jwt,
 )
 from tokensmith._transport import UrllibTransport
 
@@ -59,5 +66,12 @@ __all__ = [
     "UnsupportedTokenType",
     "UrllibTransport",
     "basic_authorization",
+    "decode_jwt",
+    "generate_pat",
+    "pat_check",
+    "pat_checksum_ok",
+    "pat_hash",
+    "pat_verify",
     "space_auth_key",
+    "verify_jwt",
 ]

@@ -1,12 +1,163 @@
 """Type stubs for the Rust extension module tokensmith._native."""
 
-from typing import Literal
+import datetime
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Literal, final
+
+from typing_extensions import TypeAlias
+
+_Headers: TypeAlias = list[tuple[str, str]]
+_Transport: TypeAlias = Callable[
+    [str, str, list[tuple[str, str]], bytes], tuple[int, _Headers, bytes]
+]
+_Scope: TypeAlias = str | Iterable[str] | None
+
+__all__ = [
+    "AccessDenied",
+    "CacheError",
+    "InputError",
+    "InvalidClient",
+    "InvalidGrant",
+    "InvalidRequest",
+    "InvalidScope",
+    "InvalidToken",
+    "JwtError",
+    "OAuthError",
+    "PatError",
+    "ResponseError",
+    "ServerError",
+    "TemporarilyUnavailable",
+    "Token",
+    "TokenClient",
+    "TokenError",
+    "TransportError",
+    "UnauthorizedClient",
+    "UnsupportedGrantType",
+    "UnsupportedTokenType",
+    "_check_revocation_response",
+    "_parse_token_response",
+    "basic_authorization",
+    "decode_jwt",
+    "generate_pat",
+    "pat_check",
+    "pat_checksum_ok",
+    "pat_hash",
+    "pat_verify",
+    "space_auth_key",
+    "verify_jwt",
+]
 
 class TokenError(Exception):
     """Base class of every tokensmith error."""
 
     code: str
     """Stable snake_case identifier of the error (core's ``Error::code``)."""
+    status: int | None
+    """The HTTP status, when the error came from a response."""
+    retry_after: float | None
+    """Seconds the server asked to wait (``Retry-After``), if it did."""
+
+class OAuthError(TokenError):
+    """The server answered with an OAuth error (RFC 6749 §5.2)."""
+
+    error: str
+    """The ``error`` value as the server sent it."""
+    description: str | None
+    uri: str | None
+
+class InvalidRequest(OAuthError): ...
+class InvalidClient(OAuthError): ...
+class InvalidGrant(OAuthError): ...
+class InvalidScope(OAuthError): ...
+class UnauthorizedClient(OAuthError): ...
+class UnsupportedGrantType(OAuthError): ...
+class AccessDenied(OAuthError): ...
+class ServerError(OAuthError): ...
+class TemporarilyUnavailable(OAuthError): ...
+class InvalidToken(OAuthError): ...
+class UnsupportedTokenType(OAuthError): ...
+class ResponseError(TokenError): ...
+class TransportError(TokenError): ...
+class InputError(TokenError): ...
+class JwtError(TokenError): ...
+class PatError(TokenError): ...
+class CacheError(TokenError): ...
+
+@final
+class Token:
+    """An access token with its metadata (RFC 6749 §5.1). Immutable; ``repr`` shows at most
+    the first 4 characters of the access token."""
+
+    @property
+    def access_token(self) -> str: ...
+    @property
+    def authorization(self) -> str:
+        """``"<token_type> <access_token>"``, the ``Authorization`` header value."""
+    @property
+    def token_type(self) -> str: ...
+    @property
+    def scope(self) -> tuple[str, ...]: ...
+    @property
+    def expires_at(self) -> datetime.datetime: ...
+    @property
+    def expires_in(self) -> float:
+        """Seconds of validity left (negative once expired)."""
+    @property
+    def refresh_token(self) -> str | None: ...
+    @property
+    def refresh_expires_at(self) -> datetime.datetime | None: ...
+    @property
+    def id_token(self) -> str | None: ...
+    @property
+    def extra(self) -> dict[str, Any]: ...
+    def is_expired(self, leeway: float = 0.0) -> bool: ...
+    def to_dict(self, include_secrets: bool = False) -> dict[str, Any]: ...
+
+@final
+class TokenClient:
+    """A thread-safe client of one token endpoint, with a token cache."""
+
+    def __new__(
+        cls,
+        token_url: str,
+        client_id: str,
+        client_secret: str | None = None,
+        *,
+        auth: Literal[
+            "client_secret_basic",
+            "client_secret_basic_raw",
+            "client_secret_post",
+            "none",
+            "x_space_auth_key",
+        ] = "client_secret_basic",
+        scope: _Scope = None,
+        audience: str | None = None,
+        resource: str | None = None,
+        transport: _Transport | None = None,
+        timeout: float = 10.0,
+        verify: str | None = None,
+        default_lifetime: int = 3600,
+        revocation_url: str | None = None,
+    ) -> TokenClient: ...
+    def token(self, *, min_ttl: float = 0.0, force: bool = False) -> Token: ...
+    def client_credentials(
+        self, scope: _Scope = None, *, min_ttl: float = 0.0, force: bool = False
+    ) -> Token: ...
+    def password(
+        self,
+        username: str,
+        password: str,
+        scope: _Scope = None,
+        *,
+        min_ttl: float = 0.0,
+        force: bool = False,
+    ) -> Token: ...
+    def refresh(self, refresh_token: str, scope: _Scope = None) -> Token: ...
+    def revoke(
+        self, token: str, hint: Literal["access_token", "refresh_token"] | None = None
+    ) -> None: ...
+    def cache_stats(self) -> dict[str, int]: ...
+    def clear_cache(self) -> None: ...
 
 def basic_authorization(
     client_id: str,
@@ -17,10 +168,46 @@ def basic_authorization(
     """The ``Authorization`` header value ``Basic base64(id:secret)`` for a client.
 
     ``encoding="form"`` applies RFC 6749 §2.3.1 (id and secret each form-urlencoded first);
-    ``encoding="raw"`` uses them as-is and raises ``TokenError`` with code
+    ``encoding="raw"`` uses them as-is and raises ``InputError`` with code
     ``colon_in_client_id`` for an id containing ``:``.
     """
 
 def space_auth_key(client_id: str, client_secret: str) -> str:
     """The ``X-SPACE-AUTH-KEY`` header value (raw ``Basic base64(id:secret)``) that Siemens
     Insights Hub's Technical Token Manager expects."""
+
+def decode_jwt(token: str) -> dict[str, dict[str, Any]]:
+    """``{"header": ..., "claims": ...}`` WITHOUT verification (display and debugging only)."""
+
+def verify_jwt(
+    token: str,
+    jwks: str | bytes | dict[str, Any],
+    *,
+    algorithms: Sequence[str],
+    issuer: str | None = None,
+    audience: str | None = None,
+    leeway: int = 30,
+    now: float | None = None,
+    allow_missing_exp_insecure: bool = False,
+    understood_crit: Sequence[str] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Verifies signature and claims; ``{"header": ..., "claims": ...}`` or ``JwtError``."""
+
+def generate_pat(prefix: str) -> str: ...
+def pat_checksum_ok(token: str) -> bool: ...
+def pat_check(token: str, *, prefix: str | None = None) -> str: ...
+def pat_hash(token: str, *, pepper: str | bytes | None = None) -> str: ...
+def pat_verify(token: str, stored_hash: str, *, pepper: str | bytes | None = None) -> bool: ...
+def _parse_token_response(
+    status: int,
+    headers: Sequence[tuple[str, str]],
+    body: bytes,
+    sent_at_ms: int,
+    *,
+    default_lifetime: int | None = None,
+    max_lifetime: int | None = None,
+    max_body_bytes: int | None = None,
+) -> Token: ...
+def _check_revocation_response(
+    status: int, headers: Sequence[tuple[str, str]], body: bytes, now_ms: int
+) -> None: ...
