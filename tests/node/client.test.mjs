@@ -13,6 +13,8 @@ const CLIENT_SECRET = "s3cr&t=+/%: pass";
 let loaded;
 let server;
 let base;
+// Access tokens the API route treats as revoked (401 invalid_token).
+const rejected = new Set();
 // What the endpoint saw, and what it answers next: replaced by each test.
 let requests = [];
 let answer = () => ({ status: 200, body: tokenBody() });
@@ -29,6 +31,15 @@ before(async () => {
     let body = "";
     req.on("data", (chunk) => (body += chunk));
     req.on("end", async () => {
+      if (req.url.startsWith("/api")) {
+        const presented = (req.headers.authorization ?? "").replace(/^Bearer /, "");
+        if (!presented || rejected.has(presented)) {
+          res.writeHead(401, { "www-authenticate": 'Bearer realm="api", error="invalid_token"' }).end();
+        } else {
+          res.writeHead(200, { "content-type": "text/plain" }).end(`hello ${req.headers["x-extra"] ?? ""}`);
+        }
+        return;
+      }
       requests.push({ method: req.method, url: req.url, headers: req.headers, body: new URLSearchParams(body) });
       const { status, body: out, delayMs = 0, headers = {} } = answer();
       if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
@@ -159,6 +170,53 @@ for (const flavour of ["require (node condition)", "web build"]) {
       assert.ok(err instanceof lib().TransportError, String(err));
       assert.equal(err.code, "transport_timeout");
       assert.ok(Date.now() - started < 1500, "the timeout did not abort the request");
+    });
+
+    test("fetch adds Authorization, keeps the caller's headers, retries once after invalid_token", async () => {
+      reset();
+      const c = client();
+      const ok = await c.fetch(`${base}/api/data`, { headers: { "X-Extra": "kept" } });
+      assert.equal(ok.status, 200);
+      assert.equal(await ok.text(), "hello kept");
+      assert.equal(requests.length, 1);
+      // The server revokes the cached token: the next call gets 401, forces one new token and
+      // retries once.
+      const first = await c.token();
+      rejected.add(first.accessToken);
+      const retried = await c.fetch(`${base}/api/data`);
+      assert.equal(retried.status, 200);
+      assert.equal(requests.length, 2);
+      const second = await c.token();
+      assert.notEqual(second.accessToken, first.accessToken);
+      // A 401 that persists is handed back after one retry, not looped on.
+      reset(() => ({ status: 200, body: JSON.stringify({ access_token: "always-rejected", token_type: "Bearer", expires_in: 3600 }) }));
+      rejected.add("always-rejected");
+      const stuck = await client().fetch(`${base}/api/data`);
+      assert.equal(stuck.status, 401);
+      assert.equal(requests.length, 2);
+    });
+
+    test("refresh and revoke", async () => {
+      reset((n = requests.at(-1)) =>
+        n.url === "/revoke" ? { status: 200, body: "" } : { status: 200, body: tokenBody({ refresh_token: "rt-next" }) },
+      );
+      const c = client({ revocationUrl: `${base}/revoke` });
+      const refreshed = await c.refresh("rt-first", { scope: "read" });
+      assert.equal(refreshed.refreshToken, "rt-next");
+      assert.equal(requests[0].body.get("grant_type"), "refresh_token");
+      assert.equal(requests[0].body.get("refresh_token"), "rt-first");
+      assert.equal(requests[0].body.get("scope"), "read");
+      assert.equal(await c.revoke("rt-next", { hint: "refresh_token" }), undefined);
+      assert.equal(requests[1].url, "/revoke");
+      assert.equal(requests[1].body.get("token"), "rt-next");
+      assert.equal(requests[1].body.get("token_type_hint"), "refresh_token");
+      assert.ok(requests[1].headers.authorization.startsWith("Basic "));
+      reset(() => ({ status: 400, body: JSON.stringify({ error: "unsupported_token_type" }) }));
+      const err = await thrownBy(() => c.revoke("x"));
+      assert.ok(err instanceof lib().OAuthError);
+      assert.equal(err.code, "unsupported_token_type");
+      const noUrl = await thrownBy(() => client().revoke("x"));
+      assert.equal(noUrl.code, "invalid_input");
     });
 
     test("a custom fetch is used, and bad options are refused", async () => {

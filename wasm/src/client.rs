@@ -8,15 +8,20 @@
 
 use crate::convert::{now, number_option, property, string_option};
 use crate::errors::{JsResult, Thrown};
-use crate::http::{send, sleep_ms};
+use crate::http::{send, sleep_ms, transport_error};
 use crate::token::Token;
 use js_sys::{Function, Object, Promise, Reflect};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 use tokensmith::cache::{CacheConfig, Outcome, TokenCache};
 use tokensmith::client::{Fetch, FinishStep, Step, TokenSource};
-use tokensmith::{ClientAuthMethod, Grant, ParseOptions, Secret, TokenEndpoint};
+use tokensmith::www_authenticate::parse_www_authenticate_all;
+use tokensmith::{
+    check_revocation_response, ClientAuthMethod, Grant, ParseOptions, Secret, TokenEndpoint,
+    TokenTypeHint,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
@@ -29,6 +34,17 @@ const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
 /// client does not know (another client sharing the cache). 50 ms: short next to a token
 /// request's round trip, long enough not to busy-loop the event loop.
 const UNKNOWN_FLIGHT_POLL_MS: i64 = 50;
+
+#[wasm_bindgen(module = "/js/fetch.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = fetchWithAuthorization, catch)]
+    fn fetch_with_authorization(
+        fetch: &Function,
+        input: &JsValue,
+        init: &JsValue,
+        authorization: &str,
+    ) -> Result<JsValue, JsValue>;
+}
 
 #[wasm_bindgen(typescript_custom_section)]
 const CLIENT_TS: &str = r#"
@@ -43,6 +59,8 @@ export interface TokenClientOptions {
   scope?: string[] | string;
   /** The `audience` parameter of client-credentials requests (Auth0, Okta). */
   audience?: string;
+  /** The revocation endpoint (RFC 7009 §2), needed by `revoke`. */
+  revocationUrl?: string;
   /** The fetch to send requests with (default `globalThis.fetch`). */
   fetch?: typeof globalThis.fetch;
   /** Per-request timeout in milliseconds (default 30000). */
@@ -56,6 +74,11 @@ export interface GetTokenOptions {
   scope?: string[] | string;
   /** Seconds of validity the caller needs; a token with less left is renewed. */
   minTtl?: number;
+}
+
+export interface RevokeOptions {
+  /** RFC 7009 §2.1 `token_type_hint`. */
+  hint?: "access_token" | "refresh_token";
 }
 
 export interface CacheStats {
@@ -77,11 +100,12 @@ struct Inner {
     parse: ParseOptions,
     scope: Vec<String>,
     audience: Option<String>,
+    revocation_url: Option<String>,
     fetch: Function,
     timeout_ms: f64,
-    /// The Promise of every flight in progress, by core's flight id. It always resolves (to a
-    /// `Token` or to the error object), so a background refresh nobody awaits never becomes an
-    /// unhandled rejection.
+    /// The Promise of every flight in progress, by core's flight id. It resolves (never
+    /// rejects, so a background refresh nobody awaits is no unhandled rejection) when the flight
+    /// is over; the outcome goes to the caller that started it through its [`FlightOutcome`].
     flights: RefCell<HashMap<u64, Promise>>,
 }
 
@@ -126,6 +150,7 @@ impl TokenClient {
                 parse,
                 scope: scope_option(&options)?.unwrap_or_default(),
                 audience: string_option(&options, "audience")?,
+                revocation_url: string_option(&options, "revocationUrl")?,
                 fetch,
                 timeout_ms: number_option(&options, "timeoutMs")?.unwrap_or(DEFAULT_TIMEOUT_MS),
                 flights: RefCell::new(HashMap::new()),
@@ -134,6 +159,7 @@ impl TokenClient {
     }
 
     /// A client-credentials token (RFC 6749 §4.4), from the cache when fresh enough.
+    /// `options.scope` replaces the client's default scope.
     #[wasm_bindgen(js_name = clientCredentials, unchecked_return_type = "Promise<Token>")]
     pub fn client_credentials(
         &self,
@@ -146,7 +172,8 @@ impl TokenClient {
                 audience: inner.audience.clone(),
                 resource: None,
             };
-            get(inner, grant, min_ttl_ms(&options)?).await
+            let token = get(&inner, grant, min_ttl_ms(&options)?, false).await?;
+            Ok(Token::into_js((*token).clone()))
         })
     }
 
@@ -171,7 +198,85 @@ impl TokenClient {
                 password: Secret::new(password),
                 scope: scope_option(&options)?.unwrap_or_else(|| inner.scope.clone()),
             };
-            get(inner, grant, min_ttl_ms(&options)?).await
+            let token = get(&inner, grant, min_ttl_ms(&options)?, false).await?;
+            Ok(Token::into_js((*token).clone()))
+        })
+    }
+
+    /// A refresh-token grant (RFC 6749 §6); an empty `scope` asks for the scope originally
+    /// granted. Cached under the refresh token, like any grant.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Token>")]
+    pub fn refresh(
+        &self,
+        refresh_token: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "GetTokenOptions")] options: JsValue,
+    ) -> Promise {
+        let inner = Rc::clone(&self.inner);
+        future_to_promise(async move {
+            let grant = Grant::RefreshToken {
+                refresh_token: Secret::new(refresh_token),
+                scope: scope_option(&options)?.unwrap_or_default(),
+            };
+            let token = get(&inner, grant, min_ttl_ms(&options)?, false).await?;
+            Ok(Token::into_js((*token).clone()))
+        })
+    }
+
+    /// Revokes a token at `revocationUrl` (RFC 7009). Resolves when the server accepted it
+    /// (it also answers 200 for tokens it does not know, RFC 7009 §2.2).
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn revoke(
+        &self,
+        token: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "RevokeOptions")] options: JsValue,
+    ) -> Promise {
+        let inner = Rc::clone(&self.inner);
+        future_to_promise(async move {
+            let url = inner
+                .revocation_url
+                .clone()
+                .ok_or_else(|| Thrown::invalid_input("revoke needs the option revocationUrl"))?;
+            let hint = match string_option(&options, "hint")?.as_deref() {
+                None => None,
+                Some("access_token") => Some(TokenTypeHint::AccessToken),
+                Some("refresh_token") => Some(TokenTypeHint::RefreshToken),
+                Some(_) => {
+                    return Err(Thrown::invalid_input(
+                        "option hint must be access_token or refresh_token",
+                    )
+                    .into())
+                }
+            };
+            let request = inner
+                .endpoint
+                .revocation_request(&url, &Secret::new(token), hint)
+                .map_err(Thrown::from)?;
+            let response = send(&inner.fetch, &request, Some(inner.timeout_ms))
+                .await
+                .map_err(Thrown::from)?;
+            check_revocation_response(&response, now()).map_err(Thrown::from)?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Like `fetch(input, init)`, with `Authorization` set from the client's token. A 401 whose
+    /// `WWW-Authenticate` says `error="invalid_token"` (RFC 6750 §3.1) forces one new token and
+    /// one retry.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Response>")]
+    pub fn fetch(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RequestInfo | URL")] input: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestInit")] init: JsValue,
+    ) -> Promise {
+        let inner = Rc::clone(&self.inner);
+        future_to_promise(async move {
+            let token = get(&inner, inner.primary_grant(), 0, false).await?;
+            let response = authorized_fetch(&inner, &input, &init, &token).await?;
+            if !is_invalid_token(&response) {
+                return Ok(response);
+            }
+            let token = get(&inner, inner.primary_grant(), 0, true).await?;
+            authorized_fetch(&inner, &input, &init, &token).await
         })
     }
 
@@ -202,6 +307,54 @@ impl TokenClient {
     }
 }
 
+impl Inner {
+    /// The grant of `token()` and `fetch()`: client credentials with the default scope.
+    fn primary_grant(&self) -> Grant {
+        Grant::ClientCredentials {
+            scope: self.scope.clone(),
+            audience: self.audience.clone(),
+            resource: None,
+        }
+    }
+}
+
+async fn authorized_fetch(
+    inner: &Inner,
+    input: &JsValue,
+    init: &JsValue,
+    token: &tokensmith::Token,
+) -> Result<JsValue, JsValue> {
+    let authorization = token.authorization();
+    let pending =
+        fetch_with_authorization(&inner.fetch, input, init, authorization.expose_secret())
+            .map_err(|e| JsValue::from(Thrown::from(transport_error(e))))?;
+    JsFuture::from(Promise::resolve(&pending))
+        .await
+        .map_err(|e| Thrown::from(transport_error(e)).into())
+}
+
+/// RFC 6750 §3.1: a 401 with a Bearer challenge whose `error` is `invalid_token`.
+fn is_invalid_token(response: &JsValue) -> bool {
+    let status = property(response, "status").and_then(|s| s.as_f64());
+    if status != Some(401.0) {
+        return false;
+    }
+    let challenge = property(response, "headers")
+        .and_then(|headers| {
+            let get: Function = Reflect::get(&headers, &"get".into())
+                .ok()?
+                .dyn_into()
+                .ok()?;
+            get.call1(&headers, &"www-authenticate".into()).ok()
+        })
+        .and_then(|value| value.as_string());
+    challenge.is_some_and(|value| {
+        parse_www_authenticate_all(&value).iter().any(|c| {
+            c.scheme.eq_ignore_ascii_case("Bearer") && c.param("error") == Some("invalid_token")
+        })
+    })
+}
+
 /// `scope` as an array or one space-delimited string (RFC 6749 §3.3).
 fn scope_option(options: &JsValue) -> JsResult<Option<Vec<String>>> {
     let Some(value) = property(options, "scope") else {
@@ -224,8 +377,17 @@ fn min_ttl_ms(options: &JsValue) -> JsResult<i64> {
     Ok((number_option(options, "minTtl")?.unwrap_or(0.0) * 1000.0) as i64)
 }
 
-/// The lookup loop of `core/src/client/mod.rs`, with Promises instead of threads.
-async fn get(inner: Rc<Inner>, grant: Grant, min_ttl_ms: i64) -> Result<JsValue, JsValue> {
+/// Where a flight leaves its outcome for the caller that started it.
+type FlightOutcome = Rc<RefCell<Option<Outcome>>>;
+
+/// The lookup loop of `core/src/client/mod.rs`, with Promises instead of threads. `force` asks
+/// core for a new token even if the cached one is fresh (a 401 `invalid_token`).
+async fn get(
+    inner: &Rc<Inner>,
+    grant: Grant,
+    min_ttl_ms: i64,
+    mut force: bool,
+) -> Result<Arc<tokensmith::Token>, JsValue> {
     let source = TokenSource::new(
         inner.endpoint.clone(),
         grant,
@@ -235,30 +397,37 @@ async fn get(inner: Rc<Inner>, grant: Grant, min_ttl_ms: i64) -> Result<JsValue,
     .map_err(Thrown::from)?;
     let source = Rc::new(source);
     loop {
-        match source.begin(now(), min_ttl_ms, false) {
-            Step::Ready(token) => return Ok(Token::into_js((*token).clone())),
+        match source.begin(now(), min_ttl_ms, force) {
+            Step::Ready(token) => return Ok(token),
             Step::ReadyAndRefresh(token, fetch) => {
                 // Stale-while-revalidate: the refresh runs on; its failure is recorded by core
                 // and does not touch the token returned here.
-                let _background = start_flight(&inner, &source, fetch);
-                return Ok(Token::into_js((*token).clone()));
+                let _background = start_flight(inner, &source, fetch);
+                return Ok(token);
             }
             Step::Send(fetch) => {
-                let settled = JsFuture::from(start_flight(&inner, &source, fetch)).await?;
-                return if settled.is_instance_of::<js_sys::Error>() {
-                    Err(settled)
-                } else {
-                    Ok(settled)
+                let (flight, outcome) = start_flight(inner, &source, fetch);
+                JsFuture::from(flight).await?;
+                let outcome = outcome.borrow_mut().take();
+                return match outcome {
+                    Some(Ok(token)) => Ok(token),
+                    Some(Err(error)) => Err(Thrown::from(error).into()),
+                    // The flight's future always stores its outcome before resolving.
+                    None => {
+                        Err(Thrown::invalid_input("token flight ended without an outcome").into())
+                    }
                 };
             }
             Step::Wait(handle) => {
                 let flight = inner.flights.borrow().get(&handle.flight_id()).cloned();
                 match flight {
                     // The flight's outcome is now in the cache (a token, or a backoff with its
-                    // error); the next `begin` returns it.
+                    // error); the next `begin` returns it. A forced call is satisfied by the
+                    // flight it joined.
                     Some(flight) => drop(JsFuture::from(flight).await),
                     None => sleep_ms(UNKNOWN_FLIGHT_POLL_MS).await,
                 }
+                force = false;
             }
             Step::Fail(error) => return Err(Thrown::from(error).into()),
         }
@@ -266,22 +435,25 @@ async fn get(inner: Rc<Inner>, grant: Grant, min_ttl_ms: i64) -> Result<JsValue,
 }
 
 /// Runs a flight in the background and registers its Promise for the callers that will wait
-/// on it. The Promise resolves to the `Token` or to the error object; it never rejects.
-fn start_flight(inner: &Rc<Inner>, source: &Rc<TokenSource>, fetch: Fetch) -> Promise {
+/// on it. The Promise resolves when the flight is over and never rejects.
+fn start_flight(
+    inner: &Rc<Inner>,
+    source: &Rc<TokenSource>,
+    fetch: Fetch,
+) -> (Promise, FlightOutcome) {
     let id = fetch.flight_id();
-    let (runner, source) = (Rc::clone(inner), Rc::clone(source));
+    let outcome: FlightOutcome = Rc::new(RefCell::new(None));
+    let (runner, source, slot) = (Rc::clone(inner), Rc::clone(source), Rc::clone(&outcome));
     // future_to_promise starts the future in a microtask, so the Promise is registered below
     // before the flight can end and remove it.
     let promise = future_to_promise(async move {
-        let outcome = run(&runner, &source, fetch).await;
+        let result = run(&runner, &source, fetch).await;
         runner.flights.borrow_mut().remove(&id);
-        Ok(match outcome {
-            Ok(token) => Token::into_js((*token).clone()),
-            Err(error) => Thrown::from(error).into(),
-        })
+        *slot.borrow_mut() = Some(result);
+        Ok(JsValue::UNDEFINED)
     });
     inner.flights.borrow_mut().insert(id, promise.clone());
-    promise
+    (promise, outcome)
 }
 
 /// Sends a flight's request and its retries until core says the flight is over.

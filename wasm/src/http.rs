@@ -97,7 +97,7 @@ fn call_method(target: &JsValue, name: &str) -> Option<JsValue> {
 
 /// What `fetch` rejected with, as a core transport error. Only the error's `name` is kept: a
 /// message may quote the URL, whose query could hold a credential.
-fn transport_error(thrown: JsValue) -> Error {
+pub fn transport_error(thrown: JsValue) -> Error {
     let name = property(&thrown, "name")
         .and_then(|n| n.as_string())
         .unwrap_or_default();
