@@ -240,7 +240,9 @@ def test_connection_refused_is_a_transport_error() -> None:
 def test_a_callable_transport_and_its_bugs() -> None:
     seen: list[tuple[str, str]] = []
 
-    def transport(method: str, url: str, headers: object, body: bytes) -> object:
+    def transport(
+        method: str, url: str, headers: list[tuple[str, str]], body: bytes
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
         seen.append((method, url))
         raise KeyError("bug in the transport")
 
@@ -252,11 +254,11 @@ def test_a_callable_transport_and_its_bugs() -> None:
 
 def test_invalid_arguments() -> None:
     with pytest.raises(tokensmith.InputError):
-        tokensmith.TokenClient("https://idp.example/token", "id", "s", auth="bogus")
+        tokensmith.TokenClient("https://idp.example/token", "id", "s", auth="bogus")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="timeout"):
         tokensmith.TokenClient("https://idp.example/token", "id", "s", timeout=0)
     with pytest.raises(TypeError):
-        tokensmith.TokenClient("https://idp.example/token", "id", "s", transport=42)
+        tokensmith.TokenClient("https://idp.example/token", "id", "s", transport=42)  # type: ignore[arg-type]
     c = tokensmith.TokenClient("https://idp.example/token", "id", "s", transport=lambda *a: a)
     with pytest.raises(ValueError, match="min_ttl"):
         c.token(min_ttl=-1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import traceback
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 from conftest import CLIENT_ID, CLIENT_SECRET, USER, USER_PASSWORD
@@ -32,15 +32,17 @@ def test_no_secret_in_tokens_clients_errors_or_logs(
     cc = client.token()
     pw = client.password(USER, USER_PASSWORD, "profile")
     assert pw.refresh_token is not None
+    refresh = pw.refresh_token
     secrets = [CLIENT_SECRET, USER_PASSWORD, cc.access_token, pw.access_token, pw.refresh_token]
     texts = [repr(cc), str(cc), repr(pw), str(pw), repr(client), str(client)]
     texts.append(repr(pw.to_dict()))
     errors: list[BaseException] = []
-    for call in (
+    calls: list[Callable[[], object]] = [
         lambda: client.password(USER, USER_PASSWORD + "-wrong"),
         lambda: tokensmith.TokenClient(token_server.url, CLIENT_ID, CLIENT_SECRET + "x").token(),
-        lambda: client.refresh(pw.refresh_token + "-unknown"),  # type: ignore[operator]
-    ):
+        lambda: client.refresh(refresh + "-unknown"),
+    ]
+    for call in calls:
         with pytest.raises(tokensmith.TokenError) as info:
             call()
         errors.append(info.value)
@@ -48,7 +50,7 @@ def test_no_secret_in_tokens_clients_errors_or_logs(
     texts.append(caplog.text)
     assert "status=200" in caplog.text  # the log is there, just without secrets
     for text in texts:
-        _assert_clean(text, secrets + [CLIENT_SECRET + "x", USER_PASSWORD + "-wrong"])
+        _assert_clean(text, [*secrets, CLIENT_SECRET + "x", USER_PASSWORD + "-wrong"])
     assert pw.to_dict(include_secrets=True)["refresh_token"] == pw.refresh_token
 
 
@@ -59,7 +61,7 @@ def test_a_server_echoing_secrets_in_its_error_does_not_leak_them(
     leaked = "eyJhbGciOiJSUzI1NiJ9.c2VjcmV0LWxlYWtlZC10b2tlbg.c2lnbmF0dXJlLXZhbHVl"
 
     def transport(*_: Any) -> tuple[int, list[tuple[str, str]], bytes]:
-        body = '{"error":"invalid_request","error_description":"bad token %s"}' % leaked
+        body = f'{{"error":"invalid_request","error_description":"bad token {leaked}"}}'
         return 400, [("Content-Type", "application/json")], body.encode()
 
     client = tokensmith.TokenClient(
@@ -80,7 +82,8 @@ def test_token_repr_shows_at_most_four_characters() -> None:
     text = repr(token)
     assert "abcd" in text
     assert "abcde" not in text
-    assert "Bearer" in text and "a b" in text
+    assert "Bearer" in text
+    assert "a b" in text
     short = tokensmith._native._parse_token_response(
         200, [], b'{"access_token":"shorttok","token_type":"Bearer"}', 0
     )

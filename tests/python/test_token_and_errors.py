@@ -36,7 +36,9 @@ def test_token_fields() -> None:
     assert not token.is_expired()
     assert token.is_expired(leeway=121)
     d = token.to_dict()
-    assert "access_token" not in d and "refresh_token" not in d and "id_token" not in d
+    assert "access_token" not in d
+    assert "refresh_token" not in d
+    assert "id_token" not in d
     assert d["scope"] == ("b", "a")
     full = token.to_dict(include_secrets=True)
     assert full["access_token"] == "AT-0123456789abcdef"
@@ -74,7 +76,7 @@ def test_an_old_token_is_expired() -> None:
 )
 def test_oauth_errors_map_to_their_class(error: str, cls: type[Exception]) -> None:
     body = (
-        '{"error":"%s","error_description":"d","error_uri":"https://e.example/x"}' % error
+        f'{{"error":"{error}","error_description":"d","error_uri":"https://e.example/x"}}'
     ).encode()
     with pytest.raises(tokensmith.OAuthError) as info:
         _native._parse_token_response(

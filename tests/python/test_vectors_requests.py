@@ -67,7 +67,7 @@ def test_request_vector(case: dict[str, Any]) -> None:
     if "error" in case:
         with pytest.raises(tokensmith.TokenError) as info:
             _run(case, recorder)
-        assert info.value.code == case["error"]  # type: ignore[attr-defined]
+        assert info.value.code == case["error"]
         assert recorder.sent == []
         secret = case["endpoint"]["client_secret"]
         if secret:

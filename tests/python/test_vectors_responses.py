@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime
 from typing import Any
 
 import pytest
@@ -25,14 +26,15 @@ def _name(case: dict[str, Any]) -> str:
 
 
 def _body(response: dict[str, Any]) -> bytes:
+    body: bytes
     if "body_base64" in response:
         body = base64.b64decode(response["body_base64"])
     else:
-        body = response["body"].encode()
+        body = str(response["body"]).encode()
     repeat = response.get("body_repeat")
     if repeat:
-        body += repeat["unit"].encode() * repeat["count"]
-    return body + response.get("body_suffix", "").encode()
+        body += str(repeat["unit"]).encode() * int(repeat["count"])
+    return body + str(response.get("body_suffix", "")).encode()
 
 
 def _run(case: dict[str, Any]) -> Any:
@@ -54,7 +56,7 @@ def _run(case: dict[str, Any]) -> Any:
     )
 
 
-def _ms(value: Any) -> int:
+def _ms(value: datetime.datetime) -> int:
     return round(value.timestamp() * 1000)
 
 
@@ -67,7 +69,7 @@ def test_response_vector(case: dict[str, Any]) -> None:
             _run(case)
         exc: Any = info.value
         assert exc.code == want["code"]
-        assert isinstance(exc, FAMILY_CLASS[want["family"]])
+        assert isinstance(info.value, FAMILY_CLASS[want["family"]])
         assert exc.status == want["status"]
         if want["family"] == "oauth":
             if "description" in want:
@@ -105,6 +107,7 @@ def test_response_vector(case: dict[str, Any]) -> None:
     assert sorted(token.extra) == want["extra_keys"]
     refresh = want["refresh_expiry"]
     if isinstance(refresh, dict):
+        assert token.refresh_expires_at is not None
         assert _ms(token.refresh_expires_at) == refresh["at"]
     else:
         assert token.refresh_expires_at is None
