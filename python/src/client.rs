@@ -6,13 +6,17 @@
 use crate::clock;
 use crate::errors::to_py_err;
 use crate::io::PyIo;
+use crate::persist;
 use crate::token::PyToken;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use tokensmith::cache::{normalize_scopes, CacheConfig, CacheKey, Outcome, Settled, TokenCache};
+use tokensmith::cache::{
+    normalize_scopes, CacheConfig, CacheKey, ExportOptions, Outcome, Settled, TokenCache,
+};
 use tokensmith::client::{Fetch, Step, TokenSource};
 use tokensmith::{
     check_revocation_response, parse_token_response, ClientAuthMethod, Grant, ParseOptions, Secret,
@@ -451,6 +455,33 @@ impl TokenClient {
         ] {
             d.set_item(name, value)?;
         }
+        Ok(d)
+    }
+
+    /// Saves the cached tokens (with their secrets) to `path`: written atomically, mode 0600.
+    fn save_cache(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
+        let options = ExportOptions {
+            include_secrets: true,
+        };
+        let json = self
+            .cache
+            .export(clock::now(), options)
+            .map_err(|e| to_py_err(py, &tokensmith::Error::from(e)))?;
+        py.detach(|| persist::write_private_atomic(&path, json.expose_secret()))?;
+        Ok(())
+    }
+
+    /// Loads tokens saved by `save_cache`; expired ones are skipped. A corrupted or newer-version
+    /// file raises `CacheError` and leaves the cache as it was. Returns `{"imported", "skipped"}`.
+    fn load_cache<'py>(&self, py: Python<'py>, path: PathBuf) -> PyResult<Bound<'py, PyDict>> {
+        let text = Secret::new(py.detach(|| std::fs::read_to_string(&path))?);
+        let report = self
+            .cache
+            .import(text.expose_secret(), clock::now())
+            .map_err(|e| to_py_err(py, &tokensmith::Error::from(e)))?;
+        let d = PyDict::new(py);
+        d.set_item("imported", report.imported)?;
+        d.set_item("skipped", report.skipped)?;
         Ok(d)
     }
 

@@ -10,6 +10,7 @@ mod errors;
 mod io;
 mod jwt;
 mod pat;
+mod persist;
 mod token;
 
 use pyo3::prelude::*;

@@ -1,6 +1,7 @@
 """Type stubs for the Rust extension module tokensmith._native."""
 
 import datetime
+import os
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, final
 
@@ -157,6 +158,8 @@ class TokenClient:
         self, token: str, hint: Literal["access_token", "refresh_token"] | None = None
     ) -> None: ...
     def cache_stats(self) -> dict[str, int]: ...
+    def save_cache(self, path: str | os.PathLike[str]) -> None: ...
+    def load_cache(self, path: str | os.PathLike[str]) -> dict[str, int]: ...
     def clear_cache(self) -> None: ...
 
 def basic_authorization(
