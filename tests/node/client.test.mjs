@@ -219,6 +219,25 @@ for (const flavour of ["require (node condition)", "web build"]) {
       assert.equal(noUrl.code, "invalid_input");
     });
 
+    test("exportCache / importCache: secrets only when asked; a corrupted export throws", async () => {
+      reset();
+      const a = client();
+      const token = await a.token();
+      const redacted = a.exportCache();
+      assert.ok(!redacted.includes(token.accessToken), "export without includeSecrets leaks the token");
+      const full = a.exportCache({ includeSecrets: true });
+      assert.ok(full.includes(token.accessToken));
+      const b = client();
+      assert.deepEqual({ ...b.importCache(redacted) }, { imported: 0, skipped: 1 });
+      assert.deepEqual({ ...b.importCache(full) }, { imported: 1, skipped: 0 });
+      assert.equal((await b.token()).accessToken, token.accessToken);
+      assert.equal(requests.length, 1);
+      const err = await thrownBy(() => b.importCache(full.slice(0, -5)));
+      assert.ok(err instanceof lib().TokenError, String(err));
+      assert.equal(typeof err.code, "string");
+      assert.ok(!err.message.includes(token.accessToken));
+    });
+
     test("a custom fetch is used, and bad options are refused", async () => {
       reset();
       let calls = 0;

@@ -6,7 +6,7 @@
 //! `begin` gets [`Step::Send`] and registers the flight's Promise under its id; the others get
 //! [`Step::Wait`] for that id, await the Promise, then ask core again.
 
-use crate::convert::{now, number_option, property, string_option};
+use crate::convert::{bool_option, now, number_option, property, string_option};
 use crate::errors::{JsResult, Thrown};
 use crate::http::{send, sleep_ms, transport_error};
 use crate::token::Token;
@@ -15,7 +15,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
-use tokensmith::cache::{CacheConfig, Outcome, TokenCache};
+use tokensmith::cache::{CacheConfig, ExportOptions, Outcome, TokenCache};
 use tokensmith::client::{Fetch, FinishStep, Step, TokenSource};
 use tokensmith::www_authenticate::parse_www_authenticate_all;
 use tokensmith::{
@@ -74,6 +74,17 @@ export interface GetTokenOptions {
   scope?: string[] | string;
   /** Seconds of validity the caller needs; a token with less left is renewed. */
   minTtl?: number;
+}
+
+export interface ExportCacheOptions {
+  /** Write the tokens themselves (access, refresh, ID) and `extra`. Off by default: without
+   * them an export only documents what was cached and imports nothing usable. */
+  includeSecrets?: boolean;
+}
+
+export interface ImportReport {
+  imported: number;
+  skipped: number;
 }
 
 export interface RevokeOptions {
@@ -278,6 +289,37 @@ impl TokenClient {
             let token = get(&inner, inner.primary_grant(), 0, true).await?;
             authorized_fetch(&inner, &input, &init, &token).await
         })
+    }
+
+    /// The cache as JSON text (for `sessionStorage` or a file). Secrets only with
+    /// `includeSecrets: true`.
+    #[wasm_bindgen(js_name = exportCache)]
+    pub fn export_cache(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "ExportCacheOptions")] options: JsValue,
+    ) -> JsResult<String> {
+        let options = ExportOptions {
+            include_secrets: bool_option(&options, "includeSecrets")?.unwrap_or(false),
+        };
+        let json = self.inner.cache.export(now(), options)?;
+        // The export is the method's output: handing it to the caller is its purpose.
+        Ok(json.expose_secret().to_owned())
+    }
+
+    /// Loads an `exportCache()` text. Expired entries, and entries whose key holds a longer-lived
+    /// token, are skipped; a corrupted text throws and leaves the cache untouched.
+    #[wasm_bindgen(js_name = importCache, unchecked_return_type = "ImportReport")]
+    pub fn import_cache(&self, json: &str) -> JsResult<JsValue> {
+        let report = self.inner.cache.import(json, now())?;
+        let object = Object::new();
+        // A fresh plain object accepts every property; counts stay far below 2^53.
+        let _ = Reflect::set(
+            &object,
+            &"imported".into(),
+            &(report.imported as f64).into(),
+        );
+        let _ = Reflect::set(&object, &"skipped".into(), &(report.skipped as f64).into());
+        Ok(object.into())
     }
 
     /// The cache's counters since the client was created.

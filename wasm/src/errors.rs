@@ -65,6 +65,12 @@ impl From<tokensmith::jwt::JwtError> for Thrown {
     }
 }
 
+impl From<tokensmith::cache::CacheError> for Thrown {
+    fn from(error: tokensmith::cache::CacheError) -> Self {
+        Thrown::from(tokensmith::Error::from(error))
+    }
+}
+
 impl From<tokensmith::pat::PatError> for Thrown {
     fn from(error: tokensmith::pat::PatError) -> Self {
         Thrown::from(tokensmith::Error::from(error))
