@@ -79,6 +79,8 @@ manifest.version = version;
 fs.writeFileSync(out, JSON.stringify(manifest, null, 2) + "\n");
 ' wasm/package.template.json "$pkg/package.json" "$crate_version"
 
+cp wasm/README.md "$pkg/README.md"
+
 gzip_size() { gzip -9 -c "$@" | wc -c; }
 for flavour in node web; do
   echo "tokensmith $crate_version ($flavour): wasm $(wc -c < "$pkg/$flavour/tokensmith_bg.wasm") bytes," \
