@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokensmith::cache::{
     normalize_scopes, CacheConfig, CacheKey, ExportOptions, Outcome, Settled, TokenCache,
+    WaitHandle,
 };
 use tokensmith::client::{Fetch, Step, TokenSource};
 use tokensmith::{
@@ -147,64 +148,173 @@ impl TokenClient {
         force: bool,
     ) -> PyResult<Py<PyToken>> {
         let min_ttl_ms = seconds_to_ms(min_ttl, "min_ttl")?;
-        loop {
-            match slot.source.begin(clock::now(), min_ttl_ms, force) {
-                Step::Ready(token) => return slot.wrap(py, token),
-                Step::ReadyAndRefresh(token, fetch) => {
-                    self.refresh_in_background(py, slot, fetch)?;
-                    return slot.wrap(py, token);
-                }
-                Step::Send(fetch) => {
-                    let transport = self.transport.bind(py);
-                    let logger = self.logger.bind(py);
-                    let io = PyIo::new(transport, logger);
-                    let outcome = slot.source.run(fetch, &io);
-                    return self.deliver(py, slot, outcome, io.take_bug());
-                }
-                Step::Wait(handle) => match py.detach(|| handle.wait()) {
-                    Settled::Done(outcome) => return self.deliver(py, slot, outcome, None),
-                    // The fetching thread gave up (its transport raised); try again.
-                    Settled::Abandoned => continue,
-                },
-                Step::Fail(error) => return Err(to_py_err(py, &error)),
-            }
+        let io = self.io(py);
+        match step(py, slot, &io, min_ttl_ms, force)? {
+            Next::Token(token) => Ok(token),
+            Next::Blocked(blocked) => finish_blocking(py, slot, &io, blocked, min_ttl_ms, force),
         }
     }
 
-    fn deliver(
-        &self,
-        py: Python<'_>,
-        slot: &Slot,
-        outcome: Outcome,
-        bug: Option<PyErr>,
-    ) -> PyResult<Py<PyToken>> {
-        match (outcome, bug) {
-            (Ok(token), _) => slot.wrap(py, token),
-            (Err(_), Some(bug)) => Err(bug),
-            (Err(error), None) => Err(to_py_err(py, &error)),
-        }
-    }
-
-    fn refresh_in_background(
-        &self,
-        py: Python<'_>,
-        slot: &Arc<Slot>,
-        fetch: Fetch,
-    ) -> PyResult<()> {
-        let job = RefreshJob {
-            work: Mutex::new(Some((slot.clone(), fetch))),
+    fn io(&self, py: Python<'_>) -> IoHandles {
+        IoHandles {
             transport: self.transport.clone_ref(py),
             logger: self.logger.clone_ref(py),
+        }
+    }
+
+    fn slot_for_client_credentials(&self, scope: Option<Vec<String>>) -> PyResult<Arc<Slot>> {
+        match scope {
+            None => Ok(self.default.clone()),
+            // Same scope in another order: the same token (RFC 6749 §3.3, order does not matter).
+            Some(scope) if normalize_scopes(&scope) == normalize_scopes(&self.scope) => {
+                Ok(self.default.clone())
+            }
+            Some(scope) => self.slot(self.client_credentials_grant(scope)),
+        }
+    }
+
+    fn slot_for_password(
+        &self,
+        username: String,
+        password: String,
+        scope: Option<Vec<String>>,
+    ) -> PyResult<Arc<Slot>> {
+        self.slot(Grant::Password {
+            username,
+            password: Secret::new(password),
+            scope: scope.unwrap_or_else(|| self.scope.clone()),
+        })
+    }
+}
+
+/// The transport and the logger, owned (a pending fetch outlives the call that made it).
+struct IoHandles {
+    transport: Py<PyAny>,
+    logger: Py<PyAny>,
+}
+
+/// What one non-blocking step gave.
+enum Next {
+    Token(Py<PyToken>),
+    Blocked(Blocked),
+}
+
+/// What a caller without a usable token must block on.
+enum Blocked {
+    /// Send this request (this caller holds the key's ticket).
+    Send(Fetch),
+    /// Another caller is fetching.
+    Wait(WaitHandle),
+}
+
+/// One step of core's loop that never blocks: a token (a stale one with its refresh started on
+/// a background thread), an error, or what to block on.
+fn step(
+    py: Python<'_>,
+    slot: &Arc<Slot>,
+    io: &IoHandles,
+    min_ttl_ms: i64,
+    force: bool,
+) -> PyResult<Next> {
+    match slot.source.begin(clock::now(), min_ttl_ms, force) {
+        Step::Ready(token) => Ok(Next::Token(slot.wrap(py, token)?)),
+        Step::ReadyAndRefresh(token, fetch) => {
+            refresh_in_background(py, slot, fetch, io)?;
+            Ok(Next::Token(slot.wrap(py, token)?))
+        }
+        Step::Send(fetch) => Ok(Next::Blocked(Blocked::Send(fetch))),
+        Step::Wait(handle) => Ok(Next::Blocked(Blocked::Wait(handle))),
+        Step::Fail(error) => Err(to_py_err(py, &error)),
+    }
+}
+
+/// Blocks on `blocked` (the GIL released while waiting), and continues until a token or an
+/// error.
+fn finish_blocking(
+    py: Python<'_>,
+    slot: &Arc<Slot>,
+    io: &IoHandles,
+    mut blocked: Blocked,
+    min_ttl_ms: i64,
+    force: bool,
+) -> PyResult<Py<PyToken>> {
+    loop {
+        match blocked {
+            Blocked::Send(fetch) => {
+                let transport = io.transport.bind(py);
+                let logger = io.logger.bind(py);
+                let py_io = PyIo::new(transport, logger);
+                let outcome = slot.source.run(fetch, &py_io);
+                return deliver(py, slot, outcome, py_io.take_bug());
+            }
+            Blocked::Wait(handle) => match py.detach(|| handle.wait()) {
+                Settled::Done(outcome) => return deliver(py, slot, outcome, None),
+                // The fetching thread gave up (its transport raised); try again.
+                Settled::Abandoned => {}
+            },
+        }
+        match step(py, slot, io, min_ttl_ms, force)? {
+            Next::Token(token) => return Ok(token),
+            Next::Blocked(next) => blocked = next,
+        }
+    }
+}
+
+fn deliver(
+    py: Python<'_>,
+    slot: &Slot,
+    outcome: Outcome,
+    bug: Option<PyErr>,
+) -> PyResult<Py<PyToken>> {
+    match (outcome, bug) {
+        (Ok(token), _) => slot.wrap(py, token),
+        (Err(_), Some(bug)) => Err(bug),
+        (Err(error), None) => Err(to_py_err(py, &error)),
+    }
+}
+
+fn refresh_in_background(
+    py: Python<'_>,
+    slot: &Arc<Slot>,
+    fetch: Fetch,
+    io: &IoHandles,
+) -> PyResult<()> {
+    let job = RefreshJob {
+        work: Mutex::new(Some((slot.clone(), fetch))),
+        transport: io.transport.clone_ref(py),
+        logger: io.logger.clone_ref(py),
+    };
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("target", Py::new(py, job)?)?;
+    kwargs.set_item("name", "tokensmith-refresh")?;
+    kwargs.set_item("daemon", true)?;
+    py.import("threading")?
+        .getattr("Thread")?
+        .call((), Some(&kwargs))?
+        .call_method0("start")?;
+    Ok(())
+}
+
+/// The blocking rest of a token request, for `AsyncTokenClient`: `run()` in an executor
+/// thread. Dropping it unrun releases the key (waiters retry).
+#[pyclass(frozen, name = "_Pending", module = "tokensmith")]
+pub struct Pending {
+    work: Mutex<Option<(Arc<Slot>, Blocked)>>,
+    io: IoHandles,
+    min_ttl_ms: i64,
+    force: bool,
+}
+
+#[pymethods]
+impl Pending {
+    /// Blocks until the token is there (GIL released while waiting). Once only.
+    fn run(&self, py: Python<'_>) -> PyResult<Py<PyToken>> {
+        let Some((slot, blocked)) = lock(&self.work).take() else {
+            return Err(pyo3::exceptions::PyRuntimeError::new_err(
+                "this pending token request has already run",
+            ));
         };
-        let kwargs = PyDict::new(py);
-        kwargs.set_item("target", Py::new(py, job)?)?;
-        kwargs.set_item("name", "tokensmith-refresh")?;
-        kwargs.set_item("daemon", true)?;
-        py.import("threading")?
-            .getattr("Thread")?
-            .call((), Some(&kwargs))?
-            .call_method0("start")?;
-        Ok(())
+        finish_blocking(py, &slot, &self.io, blocked, self.min_ttl_ms, self.force)
     }
 }
 
@@ -337,17 +447,8 @@ impl TokenClient {
         min_ttl: f64,
         force: bool,
     ) -> PyResult<Py<PyToken>> {
-        match scopes_of(scope)? {
-            None => self.get(py, &self.default, min_ttl, force),
-            // Same scope in another order: the same token (RFC 6749 §3.3, order does not matter).
-            Some(scope) if normalize_scopes(&scope) == normalize_scopes(&self.scope) => {
-                self.get(py, &self.default, min_ttl, force)
-            }
-            Some(scope) => {
-                let slot = self.slot(self.client_credentials_grant(scope))?;
-                self.get(py, &slot, min_ttl, force)
-            }
-        }
+        let slot = self.slot_for_client_credentials(scopes_of(scope)?)?;
+        self.get(py, &slot, min_ttl, force)
     }
 
     /// A password-grant token (RFC 6749 §4.3) for `username`, cached per user and scope and
@@ -362,12 +463,7 @@ impl TokenClient {
         min_ttl: f64,
         force: bool,
     ) -> PyResult<Py<PyToken>> {
-        let scope = scopes_of(scope)?.unwrap_or_else(|| self.scope.clone());
-        let slot = self.slot(Grant::Password {
-            username,
-            password: Secret::new(password),
-            scope,
-        })?;
+        let slot = self.slot_for_password(username, password, scopes_of(scope)?)?;
         self.get(py, &slot, min_ttl, force)
     }
 
@@ -483,6 +579,49 @@ impl TokenClient {
         d.set_item("imported", report.imported)?;
         d.set_item("skipped", report.skipped)?;
         Ok(d)
+    }
+
+    /// A token if one can be had without blocking, else a `_Pending` whose `run()` blocks
+    /// (for `AsyncTokenClient`, which runs it in an executor). `grant` is
+    /// `"client_credentials"` or `"password"`.
+    #[pyo3(signature = (grant, scope = None, username = None, password = None, *,
+        min_ttl = 0.0, force = false))]
+    #[allow(clippy::too_many_arguments)]
+    fn _nowait(
+        &self,
+        py: Python<'_>,
+        grant: &str,
+        scope: Option<&Bound<'_, PyAny>>,
+        username: Option<String>,
+        password: Option<String>,
+        min_ttl: f64,
+        force: bool,
+    ) -> PyResult<Py<PyAny>> {
+        let min_ttl_ms = seconds_to_ms(min_ttl, "min_ttl")?;
+        let scope = scopes_of(scope)?;
+        let slot = match (grant, username, password) {
+            ("client_credentials", _, _) => self.slot_for_client_credentials(scope)?,
+            ("password", Some(username), Some(password)) => {
+                self.slot_for_password(username, password, scope)?
+            }
+            _ => return Err(PyValueError::new_err(
+                "grant must be \"client_credentials\", or \"password\" with username and password",
+            )),
+        };
+        let io = self.io(py);
+        match step(py, &slot, &io, min_ttl_ms, force)? {
+            Next::Token(token) => Ok(token.into_any()),
+            Next::Blocked(blocked) => Ok(Py::new(
+                py,
+                Pending {
+                    work: Mutex::new(Some((slot, blocked))),
+                    io,
+                    min_ttl_ms,
+                    force,
+                },
+            )?
+            .into_any()),
+        }
     }
 
     /// Forgets every cached token.

@@ -8,6 +8,7 @@ Log records go to ``logging.getLogger("tokensmith")``: grant type, endpoint host
 error codes, never a secret.
 """
 
+from tokensmith._async import AsyncTokenClient
 from tokensmith._native import (
     AccessDenied,
     CacheError,
@@ -44,6 +45,7 @@ from tokensmith._transport import UrllibTransport
 
 __all__ = [
     "AccessDenied",
+    "AsyncTokenClient",
     "CacheError",
     "InputError",
     "InvalidClient",

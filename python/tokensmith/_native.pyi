@@ -161,6 +161,22 @@ class TokenClient:
     def save_cache(self, path: str | os.PathLike[str]) -> None: ...
     def load_cache(self, path: str | os.PathLike[str]) -> dict[str, int]: ...
     def clear_cache(self) -> None: ...
+    def _nowait(
+        self,
+        grant: Literal["client_credentials", "password"],
+        scope: _Scope = None,
+        username: str | None = None,
+        password: str | None = None,
+        *,
+        min_ttl: float = 0.0,
+        force: bool = False,
+    ) -> Token | _Pending: ...
+
+@final
+class _Pending:
+    """The blocking rest of a token request (run once, in an executor)."""
+
+    def run(self) -> Token: ...
 
 def basic_authorization(
     client_id: str,

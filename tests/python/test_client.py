@@ -262,3 +262,12 @@ def test_invalid_arguments() -> None:
     c = tokensmith.TokenClient("https://idp.example/token", "id", "s", transport=lambda *a: a)
     with pytest.raises(ValueError, match="min_ttl"):
         c.token(min_ttl=-1)
+
+
+def test_a_wrong_password_is_not_served_the_cached_token(token_server: TokenServer) -> None:
+    c = client(token_server)
+    token = c.password(USER, USER_PASSWORD)
+    with pytest.raises(tokensmith.InvalidGrant):
+        c.password(USER, USER_PASSWORD + "-wrong")
+    assert c.password(USER, USER_PASSWORD).access_token == token.access_token
+    assert token_server.count == 2

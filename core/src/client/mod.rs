@@ -15,6 +15,7 @@
 
 mod blocking;
 mod fetch;
+mod password_key;
 mod source;
 mod step;
 

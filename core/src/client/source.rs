@@ -2,6 +2,7 @@
 //! translation between the cache's tickets and HTTP requests and responses.
 
 use super::fetch::Fetch;
+use super::password_key::password_discriminator;
 use super::step::{FinishStep, Step};
 use crate::cache::{
     CacheKey, Completion, FetchPlan, Lookup, LookupOptions, Outcome, Ticket, TokenCache,
@@ -17,7 +18,8 @@ use std::fmt;
 use std::sync::Arc;
 
 /// One cached token: `primary` sent to `endpoint`, kept in `cache` under the key
-/// [`CacheKey::for_grant`] gives. Several sources may share one cache (a client with one source
+/// [`CacheKey::for_grant`] gives (for a password grant, plus a discriminator derived from the
+/// password, see `password_key.rs`). Several sources may share one cache (a client with one source
 /// per user or scope); they never share keys unless their grants are the same.
 #[derive(Clone)]
 pub struct TokenSource {
@@ -48,7 +50,11 @@ impl TokenSource {
         parse: ParseOptions,
     ) -> Result<Self> {
         parse.validate()?;
-        let key = CacheKey::for_grant(&endpoint, &primary);
+        let mut builder = CacheKey::builder_for_grant(&endpoint, &primary);
+        if let Grant::Password { password, .. } = &primary {
+            builder = builder.discriminator(Some(&password_discriminator(password)));
+        }
+        let key = builder.build();
         Ok(TokenSource {
             endpoint,
             primary,

@@ -339,3 +339,32 @@ fn min_ttl_beyond_the_cached_lifetime_fetches() {
     let token = s.get_blocking(200_000, false, &io).unwrap();
     assert_eq!(token.access_token.expose_secret(), "AT-2");
 }
+
+#[test]
+fn a_wrong_password_never_gets_the_token_cached_for_the_right_one() {
+    let base = source();
+    let password = |pw: &str| {
+        let grant = Grant::Password {
+            username: "alice".into(),
+            password: Secret::new(pw),
+            scope: vec![],
+        };
+        TokenSource::new(
+            base.endpoint().clone(),
+            grant,
+            base.cache().clone(),
+            ParseOptions::default(),
+        )
+        .unwrap()
+    };
+    let right = password("right-pw");
+    let fetch = send(right.begin(at(0), 0, false));
+    done(right.finish(fetch, ok("AT-alice", 3600, None), at(0), at(0))).unwrap();
+    assert!(matches!(
+        password("right-pw").begin(at(1), 0, false),
+        Step::Ready(_)
+    ));
+    let wrong = send(password("wrong-pw").begin(at(1), 0, false));
+    assert!(wrong.request.body_text().contains("password=wrong-pw"));
+    assert!(!format!("{:?}", right.key()).contains("right-pw"));
+}

@@ -1,0 +1,67 @@
+//! Password-grant cache keys: a token obtained with a password is served only to callers that
+//! present the same password.
+//!
+//! The cache key of a password grant names the user, not the password (RFC 6749 §4.3), so
+//! without this a caller with a wrong password would get the token cached for the right one.
+//! The key's discriminator is HMAC-SHA-256(process key, password), truncated: the process key
+//! is random and never leaves memory, so the discriminator (which appears in `Debug` and in cache
+//! exports) reveals nothing that could be tested offline against password guesses. The price:
+//! password-grant entries of a cache file saved by another process never match (they expire;
+//! client-credentials entries are unaffected).
+
+use crate::secret::Secret;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+
+/// 32 bytes: the HMAC-SHA-256 block-size-safe key length recommended by RFC 2104 §3 (≥ L = 32).
+const PROCESS_KEY_LEN: usize = 32;
+/// 16 bytes of the MAC (32 hex digits): collisions between two passwords of one user are
+/// negligible (2^-128), and the key stays short.
+const DISCRIMINATOR_BYTES: usize = 16;
+
+/// `None` when the operating system's random source failed.
+fn process_key() -> Option<&'static [u8; PROCESS_KEY_LEN]> {
+    static KEY: OnceLock<Option<[u8; PROCESS_KEY_LEN]>> = OnceLock::new();
+    KEY.get_or_init(|| {
+        let mut key = [0u8; PROCESS_KEY_LEN];
+        getrandom::fill(&mut key).ok().map(|()| key)
+    })
+    .as_ref()
+}
+
+/// The discriminator of a password-grant key.
+pub(crate) fn password_discriminator(password: &Secret) -> String {
+    let mac = process_key().and_then(|key| {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).ok()?;
+        mac.update(password.expose_secret().as_bytes());
+        Some(mac.finalize().into_bytes())
+    });
+    match mac {
+        Some(bytes) => bytes
+            .iter()
+            .take(DISCRIMINATOR_BYTES)
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+        // No random source: a key no other source shares. Nothing is reused, nothing leaks.
+        None => {
+            static NEXT: AtomicU64 = AtomicU64::new(0);
+            format!("unshared-{}", NEXT.fetch_add(1, Ordering::Relaxed))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_password_same_discriminator_and_no_password_in_it() {
+        let a = password_discriminator(&Secret::new("hunter2-pw"));
+        assert_eq!(a, password_discriminator(&Secret::new("hunter2-pw")));
+        assert_ne!(a, password_discriminator(&Secret::new("hunter3-pw")));
+        assert_eq!(a.len(), 2 * DISCRIMINATOR_BYTES);
+        assert!(!a.contains("hunter"));
+    }
+}

@@ -1,0 +1,91 @@
+"""AsyncTokenClient: TokenClient's API as coroutines.
+
+A cached token is returned without leaving the event loop. Otherwise the blocking rest (the
+token request, or waiting for another caller's) runs in the loop's default executor, with the
+GIL released while it waits; single-flight is core's, so any number of tasks (and threads)
+asking for the same token cause one request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import os
+from collections.abc import Iterable
+from typing import Any, Callable, TypeVar, Union
+
+from tokensmith._native import Token, TokenClient
+
+_T = TypeVar("_T")
+_Scope = Union[str, Iterable[str], None]
+
+
+async def _in_executor(function: Callable[[], _T]) -> _T:
+    return await asyncio.get_running_loop().run_in_executor(None, function)
+
+
+async def _resolve(answer: Any) -> Token:
+    if isinstance(answer, Token):
+        return answer
+    token: Token = await _in_executor(answer.run)
+    return token
+
+
+class AsyncTokenClient:
+    """The asyncio client of one token endpoint. Arguments are :class:`TokenClient`'s; the
+    transport is called from executor threads."""
+
+    def __init__(
+        self, token_url: str, client_id: str, client_secret: str | None = None, **kwargs: Any
+    ):
+        self._client = TokenClient(token_url, client_id, client_secret, **kwargs)
+
+    @property
+    def sync(self) -> TokenClient:
+        """The blocking client sharing this client's cache."""
+        return self._client
+
+    async def token(self, *, min_ttl: float = 0.0, force: bool = False) -> Token:
+        return await _resolve(
+            self._client._nowait("client_credentials", min_ttl=min_ttl, force=force)
+        )
+
+    async def client_credentials(
+        self, scope: _Scope = None, *, min_ttl: float = 0.0, force: bool = False
+    ) -> Token:
+        return await _resolve(
+            self._client._nowait("client_credentials", scope, min_ttl=min_ttl, force=force)
+        )
+
+    async def password(
+        self,
+        username: str,
+        password: str,
+        scope: _Scope = None,
+        *,
+        min_ttl: float = 0.0,
+        force: bool = False,
+    ) -> Token:
+        return await _resolve(
+            self._client._nowait(
+                "password", scope, username, password, min_ttl=min_ttl, force=force
+            )
+        )
+
+    async def refresh(self, refresh_token: str, scope: _Scope = None) -> Token:
+        return await _in_executor(functools.partial(self._client.refresh, refresh_token, scope))
+
+    async def revoke(self, token: str, hint: str | None = None) -> None:
+        await _in_executor(functools.partial(self._client.revoke, token, hint))  # type: ignore[arg-type]
+
+    def cache_stats(self) -> dict[str, int]:
+        return self._client.cache_stats()
+
+    async def save_cache(self, path: str | os.PathLike[str]) -> None:
+        await _in_executor(functools.partial(self._client.save_cache, path))
+
+    async def load_cache(self, path: str | os.PathLike[str]) -> dict[str, int]:
+        return await _in_executor(functools.partial(self._client.load_cache, path))
+
+    def __repr__(self) -> str:
+        return f"<Async{repr(self._client)[1:]}"
