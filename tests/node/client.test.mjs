@@ -255,3 +255,42 @@ for (const flavour of ["require (node condition)", "web build"]) {
     });
   });
 }
+
+// Core's timing (core/src/cache/timing.rs) for a 4 s token: refreshed ahead from 2.8–3.2 s on
+// (75 % ± 5 % of the lifetime), served until 3.6 s (lifetime minus a 10 % skew). At 3.35 s a call
+// gets the old token at once and starts one background refresh.
+describe("stale-while-revalidate (short lifetimes)", () => {
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+  test("a stale token is served while the refresh runs; a failed refresh keeps it", async () => {
+    const { TokenClient } = loaded.flavours["require (node condition)"];
+    let failRefresh = false;
+    reset((n = requests.at(-1)) => {
+      if (n.body.get("scope") === "fails" && failRefresh) {
+        return { status: 503, body: JSON.stringify({ error: "temporarily_unavailable" }) };
+      }
+      return { status: 200, body: tokenBody({ expires_in: 4 }) };
+    });
+    const options = { tokenUrl: `${base}/token`, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET };
+    const ok = new TokenClient({ ...options, scope: "works" });
+    const failing = new TokenClient({ ...options, scope: "fails" });
+    const [okFirst, failFirst] = await Promise.all([ok.token(), failing.token()]);
+    assert.equal(requests.length, 2);
+    failRefresh = true;
+    await sleep(3350);
+    const [okStale, failStale] = await Promise.all([ok.token(), failing.token()]);
+    // Served at once from the cache, each with one background refresh started.
+    assert.equal(okStale.accessToken, okFirst.accessToken);
+    assert.equal(failStale.accessToken, failFirst.accessToken);
+    await sleep(100);
+    assert.equal(requests.length, 4);
+    // The successful refresh replaced the token; the failed one left the old token in place.
+    const okNext = await ok.token();
+    assert.notEqual(okNext.accessToken, okFirst.accessToken);
+    const failAgain = await failing.token();
+    assert.equal(failAgain.accessToken, failFirst.accessToken);
+    assert.ok(requests.length <= 5, `${requests.length} requests`);
+    assert.equal(ok.cacheStats().staleHits >= 1, true);
+  });
+});
+
