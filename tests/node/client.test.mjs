@@ -93,6 +93,11 @@ for (const flavour of ["require (node condition)", "web build"]) {
       const second = await c.clientCredentials();
       assert.equal(requests.length, 1);
       assert.equal(second.accessToken, first.accessToken);
+      // token() answers from its memo of core's answer: the same object, no request.
+      const memoA = await c.token();
+      assert.equal(await c.token(), memoA);
+      assert.equal(memoA.accessToken, first.accessToken);
+      assert.equal(requests.length, 1);
       const other = await c.clientCredentials({ scope: ["admin"] });
       assert.equal(requests.length, 2);
       assert.notEqual(other.accessToken, first.accessToken);

@@ -15,9 +15,10 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
-use tokensmith::cache::{CacheConfig, ExportOptions, Outcome, TokenCache};
+use tokensmith::cache::{CacheConfig, ExportOptions, Outcome, TimingBounds, TokenCache};
 use tokensmith::client::{Fetch, FinishStep, Step, TokenSource};
 use tokensmith::www_authenticate::parse_www_authenticate_all;
+use tokensmith::UnixMillis;
 use tokensmith::{
     check_revocation_response, ClientAuthMethod, Grant, ParseOptions, Secret, TokenEndpoint,
     TokenTypeHint,
@@ -118,6 +119,37 @@ struct Inner {
     /// rejects, so a background refresh nobody awaits is no unhandled rejection) when the flight
     /// is over; the outcome goes to the caller that started it through its [`FlightOutcome`].
     flights: RefCell<HashMap<u64, Promise>>,
+    /// The last answer of `token()`, see [`Memo`].
+    memo: RefCell<Memo>,
+}
+
+/// The JS-side memo of core's answer for `token()`: the `Token` object and the time until which
+/// core would certainly answer "fresh" again, namely the earliest refresh point core may have
+/// drawn for it (`issued_at + refresh_at_min_ms` of [`TimingBounds`]: 70 % of the lifetime, before
+/// the jittered refresh point and before the skew window). The rule stays core's; the memo only
+/// skips asking while the answer cannot change. Cleared whenever a token is forced or imported.
+#[derive(Default)]
+struct Memo(Option<(UnixMillis, JsValue)>);
+
+impl Memo {
+    fn get(&self, now: UnixMillis) -> Option<&JsValue> {
+        self.0
+            .as_ref()
+            .filter(|(until, _)| now < *until)
+            .map(|(_, token)| token)
+    }
+
+    fn remember(&mut self, token: &tokensmith::Token, js: &JsValue) {
+        // A lifetime of zero or less has no bounds: such a token is never cached by core either.
+        self.0 = TimingBounds::for_lifetime(token.lifetime_ms()).map(|bounds| {
+            let until = token.issued_at.plus_millis(bounds.refresh_at_min_ms);
+            (until, js.clone())
+        });
+    }
+
+    fn clear(&mut self) {
+        self.0 = None;
+    }
 }
 
 #[wasm_bindgen]
@@ -165,6 +197,7 @@ impl TokenClient {
                 fetch,
                 timeout_ms: number_option(&options, "timeoutMs")?.unwrap_or(DEFAULT_TIMEOUT_MS),
                 flights: RefCell::new(HashMap::new()),
+                memo: RefCell::new(Memo::default()),
             }),
         })
     }
@@ -189,9 +222,21 @@ impl TokenClient {
     }
 
     /// The client's token: client credentials with the default scope.
+    ///
+    /// The hot path of a busy caller: while the last token is surely fresh (see [`Memo`]), the
+    /// answer is an already-resolved Promise of the same `Token` object, without asking core.
     #[wasm_bindgen(unchecked_return_type = "Promise<Token>")]
     pub fn token(&self) -> Promise {
-        self.client_credentials(JsValue::UNDEFINED)
+        if let Some(token) = self.inner.memo.borrow().get(now()) {
+            return Promise::resolve(token);
+        }
+        let inner = Rc::clone(&self.inner);
+        future_to_promise(async move {
+            let token = get(&inner, inner.primary_grant(), 0, false).await?;
+            let js = Token::into_js((*token).clone());
+            inner.memo.borrow_mut().remember(&token, &js);
+            Ok(js)
+        })
     }
 
     /// A resource-owner password token (RFC 6749 §4.3), cached per user and scope.
@@ -286,6 +331,7 @@ impl TokenClient {
             if !is_invalid_token(&response) {
                 return Ok(response);
             }
+            inner.memo.borrow_mut().clear();
             let token = get(&inner, inner.primary_grant(), 0, true).await?;
             authorized_fetch(&inner, &input, &init, &token).await
         })
@@ -310,6 +356,7 @@ impl TokenClient {
     /// token, are skipped; a corrupted text throws and leaves the cache untouched.
     #[wasm_bindgen(js_name = importCache, unchecked_return_type = "ImportReport")]
     pub fn import_cache(&self, json: &str) -> JsResult<JsValue> {
+        self.inner.memo.borrow_mut().clear();
         let report = self.inner.cache.import(json, now())?;
         let object = Object::new();
         // A fresh plain object accepts every property; counts stay far below 2^53.
