@@ -10,7 +10,7 @@ use crate::persist;
 use crate::token::PyToken;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::{IntoPyDict, PyDict, PyString};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -622,6 +622,20 @@ impl TokenClient {
             )?
             .into_any()),
         }
+    }
+
+    /// An `auth=` object for `requests` and `httpx` (sync and async) that adds the
+    /// `Authorization` header of `token()`, and on a 401 with `error="invalid_token"` (RFC 6750
+    /// §3.1) forces one new token and retries once.
+    #[pyo3(signature = (*, min_ttl = 0.0))]
+    fn auth<'py>(slf: &Bound<'py, Self>, min_ttl: f64) -> PyResult<Bound<'py, PyAny>> {
+        slf.py()
+            .import("tokensmith._auth")?
+            .getattr("TokenAuth")?
+            .call(
+                (slf,),
+                Some(&[("min_ttl", min_ttl)].into_py_dict(slf.py())?),
+            )
     }
 
     /// Forgets every cached token.

@@ -94,12 +94,22 @@ fn _check_revocation_response(
         .map_err(|e| errors::to_py_err(py, &e))
 }
 
+/// Whether a `WWW-Authenticate` value is a Bearer challenge with `error="invalid_token"`
+/// (RFC 6750 §3.1): the access token was refused, and one new token may help.
+#[pyfunction]
+fn _is_invalid_token_challenge(value: &str) -> bool {
+    tokensmith::parse_www_authenticate(value).is_some_and(|c| {
+        c.scheme.eq_ignore_ascii_case("Bearer") && c.param("error") == Some("invalid_token")
+    })
+}
+
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(basic_authorization, module)?)?;
     module.add_function(wrap_pyfunction!(space_auth_key, module)?)?;
     module.add_function(wrap_pyfunction!(_parse_token_response, module)?)?;
     module.add_function(wrap_pyfunction!(_check_revocation_response, module)?)?;
+    module.add_function(wrap_pyfunction!(_is_invalid_token_challenge, module)?)?;
     module.add_function(wrap_pyfunction!(jwt::decode_jwt, module)?)?;
     module.add_function(wrap_pyfunction!(jwt::verify_jwt, module)?)?;
     module.add_function(wrap_pyfunction!(pat::generate_pat, module)?)?;

@@ -9,6 +9,7 @@ error codes, never a secret.
 """
 
 from tokensmith._async import AsyncTokenClient
+from tokensmith._auth import TokenAuth
 from tokensmith._native import (
     AccessDenied,
     CacheError,
@@ -60,6 +61,7 @@ __all__ = [
     "ServerError",
     "TemporarilyUnavailable",
     "Token",
+    "TokenAuth",
     "TokenClient",
     "TokenError",
     "TransportError",

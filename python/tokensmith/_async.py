@@ -14,6 +14,7 @@ import os
 from collections.abc import Iterable
 from typing import Any, Callable, TypeVar, Union
 
+from tokensmith._auth import TokenAuth
 from tokensmith._native import Token, TokenClient
 
 _T = TypeVar("_T")
@@ -77,6 +78,10 @@ class AsyncTokenClient:
 
     async def revoke(self, token: str, hint: str | None = None) -> None:
         await _in_executor(functools.partial(self._client.revoke, token, hint))  # type: ignore[arg-type]
+
+    def auth(self, *, min_ttl: float = 0.0) -> TokenAuth:
+        """``auth=`` for ``httpx.AsyncClient`` (and the sync clients); see ``TokenClient.auth``."""
+        return TokenAuth(self._client, min_ttl=min_ttl)
 
     def cache_stats(self) -> dict[str, int]:
         return self._client.cache_stats()

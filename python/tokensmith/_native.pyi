@@ -7,6 +7,8 @@ from typing import Any, Literal, final
 
 from typing_extensions import TypeAlias
 
+from tokensmith._auth import TokenAuth
+
 _Headers: TypeAlias = list[tuple[str, str]]
 _Transport: TypeAlias = Callable[
     [str, str, list[tuple[str, str]], bytes], tuple[int, _Headers, bytes]
@@ -36,6 +38,7 @@ __all__ = [
     "UnsupportedGrantType",
     "UnsupportedTokenType",
     "_check_revocation_response",
+    "_is_invalid_token_challenge",
     "_parse_token_response",
     "basic_authorization",
     "decode_jwt",
@@ -161,6 +164,7 @@ class TokenClient:
     def save_cache(self, path: str | os.PathLike[str]) -> None: ...
     def load_cache(self, path: str | os.PathLike[str]) -> dict[str, int]: ...
     def clear_cache(self) -> None: ...
+    def auth(self, *, min_ttl: float = 0.0) -> TokenAuth: ...
     def _nowait(
         self,
         grant: Literal["client_credentials", "password"],
@@ -227,6 +231,7 @@ def _parse_token_response(
     max_lifetime: int | None = None,
     max_body_bytes: int | None = None,
 ) -> Token: ...
+def _is_invalid_token_challenge(value: str) -> bool: ...
 def _check_revocation_response(
     status: int, headers: Sequence[tuple[str, str]], body: bytes, now_ms: int
 ) -> None: ...

@@ -30,6 +30,10 @@ class TokenServer:
         self.failures: list[tuple[int, dict[str, str]]] = []
         self.requests: list[dict[str, Any]] = []
         self.refresh_tokens: dict[str, str] = {}
+        #: Access tokens the resource endpoint (GET /resource) accepts.
+        self.valid_access: set[str] = set()
+        #: Resource requests seen (GET /resource).
+        self.resource_hits = 0
         self._serial = itertools.count(1)
         self._lock = threading.Lock()
         server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -37,6 +41,7 @@ class TokenServer:
         self._server = server
         self.url = f"http://127.0.0.1:{server.server_address[1]}/token"
         self.revoke_url = f"http://127.0.0.1:{server.server_address[1]}/revoke"
+        self.resource_url = f"http://127.0.0.1:{server.server_address[1]}/resource"
         self._thread = threading.Thread(target=server.serve_forever, daemon=True)
         self._thread.start()
 
@@ -50,7 +55,24 @@ class TokenServer:
         self._server.server_close()
 
     def new_token(self) -> str:
-        return f"at-{next(self._serial)}-{secrets.token_urlsafe(24)}"
+        token = f"at-{next(self._serial)}-{secrets.token_urlsafe(24)}"
+        with self._lock:
+            self.valid_access.add(token)
+        return token
+
+    def invalidate_access_tokens(self) -> None:
+        """The resource endpoint refuses every token issued so far (RFC 6750 §3.1)."""
+        with self._lock:
+            self.valid_access.clear()
+
+    def resource(self, authorization: str) -> tuple[int, dict[str, str], bytes]:
+        with self._lock:
+            self.resource_hits += 1
+            ok = authorization.startswith("Bearer ") and authorization[7:] in self.valid_access
+        if ok:
+            return 200, {}, b'{"ok":true}'
+        challenge = 'Bearer realm="r", error="invalid_token"'
+        return 401, {"WWW-Authenticate": challenge}, b'{"error":"invalid_token"}'
 
     def _authenticated(self, headers: Any, form: dict[str, str]) -> bool:
         auth = headers.get("Authorization")
@@ -109,10 +131,7 @@ class TokenServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", "0"))
-                body = self.rfile.read(length)
-                status, headers, data = server.answer(self.path, self.headers, body)
+            def _send(self, status: int, headers: dict[str, str], data: bytes) -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 for name, value in headers.items():
@@ -120,6 +139,14 @@ class TokenServer:
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                self._send(*server.resource(self.headers.get("Authorization", "")))
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                body = self.rfile.read(length)
+                self._send(*server.answer(self.path, self.headers, body))
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
