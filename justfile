@@ -166,3 +166,11 @@ lint: setup-wasm-target setup-python
 # Criterion benchmarks of the core.
 bench:
     cargo bench -p tokensmith
+
+# ---------------------------------------------------------------------------------------------
+# Demo
+
+# Build everything, start the local token server with the pages, get a token from it with the CLI,
+# and keep serving until Ctrl-C (DEMO_PORT=8787 by default).
+demo: build-wasm build-py
+    bash scripts/demo.sh
