@@ -114,10 +114,113 @@ class UrllibTransport:
             raise _classify(exc) from None
 
 
+class RequestsTransport:
+    """Token requests through a ``requests.Session`` (its proxies, CA bundle, adapters)."""
+
+    def __init__(self, session: Any, timeout: float) -> None:
+        self.session = session
+        self.timeout = timeout
+
+    def __call__(
+        self, method: str, url: str, headers: Sequence[tuple[str, str]], body: bytes
+    ) -> tuple[int, Headers, bytes]:
+        import requests  # type: ignore[import-not-found, import-untyped, unused-ignore]
+
+        try:
+            response = self.session.request(
+                method,
+                url,
+                headers=dict(headers),
+                data=body,
+                timeout=self.timeout,
+                allow_redirects=False,
+            )
+        except requests.exceptions.Timeout:
+            raise transport_error("transport_timeout", "the request timed out") from None
+        except requests.exceptions.SSLError:
+            raise transport_error("transport_tls", "TLS failure") from None
+        except requests.exceptions.ConnectionError as exc:
+            raise _classify(_root_cause(exc)) from None
+        except requests.exceptions.RequestException as exc:
+            raise transport_error("transport", f"transport failure: {type(exc).__name__}") from None
+        if response.is_redirect:
+            raise _redirect_error(response.status_code)
+        return response.status_code, list(response.headers.items()), response.content
+
+
+class HttpxTransport:
+    """Token requests through an ``httpx.Client``."""
+
+    def __init__(self, client: Any, timeout: float) -> None:
+        self.client = client
+        self.timeout = timeout
+
+    def __call__(
+        self, method: str, url: str, headers: Sequence[tuple[str, str]], body: bytes
+    ) -> tuple[int, Headers, bytes]:
+        import httpx  # type: ignore[import-not-found, import-untyped, unused-ignore]
+
+        try:
+            response = self.client.request(
+                method,
+                url,
+                headers=list(headers),
+                content=body,
+                timeout=self.timeout,
+                follow_redirects=False,
+            )
+        except httpx.TimeoutException:
+            raise transport_error("transport_timeout", "the request timed out") from None
+        except httpx.ConnectError as exc:
+            raise _classify(_root_cause(exc)) from None
+        except (httpx.ReadError, httpx.RemoteProtocolError):
+            raise transport_error("transport_reset", "the connection was reset") from None
+        except httpx.HTTPError as exc:
+            raise transport_error("transport", f"transport failure: {type(exc).__name__}") from None
+        if response.is_redirect:
+            raise _redirect_error(response.status_code)
+        return response.status_code, list(response.headers.multi_items()), response.content
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """The innermost cause of a wrapped exception (requests and httpx wrap OS errors)."""
+    seen = 0
+    # Bounded: a cycle in __cause__/__context__ must not loop forever.
+    while seen < 16:
+        inner = exc.__cause__ or exc.__context__
+        if inner is None:
+            break
+        exc = inner
+        seen += 1
+    if isinstance(exc, (OSError, ssl.SSLError)):
+        return exc
+    args = getattr(exc, "args", ())
+    for arg in args:
+        if isinstance(arg, BaseException):
+            return _root_cause(arg)
+        reason = getattr(arg, "reason", None)
+        if isinstance(reason, BaseException):
+            return _root_cause(reason)
+    return exc
+
+
+def _module_of(value: Any) -> str:
+    return type(value).__module__.split(".")[0]
+
+
 def make_transport(transport: Transport | None, timeout: float, verify: str | None) -> Transport:
-    """The transport a client uses: the default for None, else the given callable."""
+    """The transport a client uses: the default for None, a ``requests.Session`` or an
+    ``httpx.Client`` wrapped (redirects off, the client's timeout), else the given callable."""
     if transport is None:
         return UrllibTransport(timeout=timeout, verify=verify)
+    if _module_of(transport) == "requests" and hasattr(transport, "request"):
+        return RequestsTransport(transport, timeout)
+    if _module_of(transport) == "httpx" and hasattr(transport, "request"):
+        if type(transport).__name__ == "AsyncClient":
+            raise TypeError(
+                "httpx.AsyncClient is not supported as a transport yet; use httpx.Client"
+            )
+        return HttpxTransport(transport, timeout)
     if callable(transport):
         return transport
     raise TypeError(
