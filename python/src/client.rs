@@ -48,14 +48,15 @@ impl Slot {
     }
 
     fn wrap(&self, py: Python<'_>, token: Arc<tokensmith::Token>) -> PyResult<Py<PyToken>> {
-        let mut last = lock(&self.last);
-        if let Some((cached, object)) = last.as_ref() {
+        if let Some((cached, object)) = lock(&self.last).as_ref() {
             if Arc::ptr_eq(cached, &token) {
                 return Ok(object.clone_ref(py));
             }
         }
+        // Made without the lock held: allocating Python objects may run arbitrary code
+        // (garbage collection, finalizers), which could come back here.
         let object = Py::new(py, PyToken::new(py, token.clone())?)?;
-        *last = Some((token, object.clone_ref(py)));
+        *lock(&self.last) = Some((token, object.clone_ref(py)));
         Ok(object)
     }
 }
@@ -243,6 +244,7 @@ fn finish_blocking(
             Blocked::Send(fetch) => {
                 let transport = io.transport.bind(py);
                 let logger = io.logger.bind(py);
+                log_fetch(logger, &fetch);
                 let py_io = PyIo::new(transport, logger);
                 let outcome = slot.source.run(fetch, &py_io);
                 return deliver(py, slot, outcome, py_io.take_bug());
@@ -258,6 +260,17 @@ fn finish_blocking(
             Next::Blocked(next) => blocked = next,
         }
     }
+}
+
+/// Logs why a token request is made (missing, expired, aging, forced, retry) and with which
+/// grant (primary or refresh); never the request itself.
+fn log_fetch(logger: &Bound<'_, PyAny>, fetch: &Fetch) {
+    let reason = format!("{:?}", fetch.reason()).to_ascii_lowercase();
+    let plan = format!("{:?}", fetch.plan_kind()).to_ascii_lowercase();
+    let _ = logger.call_method1(
+        "debug",
+        ("fetching a token: reason=%s plan=%s", reason, plan),
+    );
 }
 
 fn deliver(
@@ -334,6 +347,7 @@ impl RefreshJob {
         };
         let transport = self.transport.bind(py);
         let logger = self.logger.bind(py);
+        log_fetch(logger, &fetch);
         let io = PyIo::new(transport, logger);
         match slot.source.run(fetch, &io) {
             Ok(token) => {

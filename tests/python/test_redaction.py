@@ -49,6 +49,7 @@ def test_no_secret_in_tokens_clients_errors_or_logs(
     texts += [_exception_text(e) for e in errors]
     texts.append(caplog.text)
     assert "status=200" in caplog.text  # the log is there, just without secrets
+    assert "reason=missing plan=primary" in caplog.text
     for text in texts:
         _assert_clean(text, [*secrets, CLIENT_SECRET + "x", USER_PASSWORD + "-wrong"])
     assert pw.to_dict(include_secrets=True)["refresh_token"] == pw.refresh_token
