@@ -47,10 +47,35 @@ pub fn decode_jwt<'py>(py: Python<'py>, token: &str) -> PyResult<Bound<'py, PyDi
     header_and_claims(py, &jwt.header, &jwt.claims)
 }
 
+/// A parsed key set, to verify many tokens without parsing the keys each time.
+#[pyclass(frozen, name = "Jwks", module = "tokensmith")]
+pub struct PyJwks {
+    keys: KeySet,
+}
+
+#[pymethods]
+impl PyJwks {
+    /// `jwks`: a JWK Set or one JWK (dict or JSON text), or a PEM public key.
+    #[new]
+    fn new(py: Python<'_>, jwks: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(PyJwks {
+            keys: parse_key_set(py, jwks)?,
+        })
+    }
+
+    fn __len__(&self) -> usize {
+        self.keys.keys().len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<Jwks keys={}>", self.keys.keys().len())
+    }
+}
+
 /// The keys a token may be verified with: a JWK Set (RFC 7517 §5), one JWK, as a dict or JSON
 /// text, or a PEM `PUBLIC KEY`. Never keys named by the token (`jku`, `x5u`, `jwk`, `x5c`;
 /// RFC 8725 §3.10).
-fn key_set(py: Python<'_>, jwks: &Bound<'_, PyAny>) -> PyResult<KeySet> {
+fn parse_key_set(py: Python<'_>, jwks: &Bound<'_, PyAny>) -> PyResult<KeySet> {
     let text: String = if let Ok(s) = jwks.cast::<PyString>() {
         s.to_cow()?.into_owned()
     } else if let Ok(b) = jwks.cast::<PyBytes>() {
@@ -62,7 +87,7 @@ fn key_set(py: Python<'_>, jwks: &Bound<'_, PyAny>) -> PyResult<KeySet> {
             .extract::<String>()?
     } else {
         return Err(PyTypeError::new_err(
-            "jwks must be a JWK Set or JWK (dict or JSON text) or a PEM public key",
+            "jwks must be a Jwks, a JWK Set or JWK (dict or JSON text) or a PEM public key",
         ));
     };
     if text.trim_start().starts_with("-----BEGIN") {
@@ -101,7 +126,14 @@ pub fn verify_jwt<'py>(
     allow_missing_exp_insecure: bool,
     understood_crit: Option<Vec<String>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let keys = key_set(py, jwks)?;
+    let parsed;
+    let keys = match jwks.cast::<PyJwks>() {
+        Ok(ready) => &ready.get().keys,
+        Err(_) => {
+            parsed = parse_key_set(py, jwks)?;
+            &parsed
+        }
+    };
     let algorithms = algorithms
         .iter()
         .map(|name| Algorithm::parse(name))
@@ -118,6 +150,6 @@ pub fn verify_jwt<'py>(
         Some(secs) => UnixMillis((secs * 1000.0) as i64),
         None => clock::now(),
     };
-    let jwt = verify(token, &keys, &validation, at).map_err(|e| jwt_err(py, e))?;
+    let jwt = verify(token, keys, &validation, at).map_err(|e| jwt_err(py, e))?;
     header_and_claims(py, &jwt.header, &jwt.claims)
 }

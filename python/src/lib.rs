@@ -117,6 +117,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(pat::pat_check, module)?)?;
     module.add_function(wrap_pyfunction!(pat::pat_hash, module)?)?;
     module.add_function(wrap_pyfunction!(pat::pat_verify, module)?)?;
+    module.add_class::<jwt::PyJwks>()?;
     module.add_class::<token::PyToken>()?;
     module.add_class::<client::TokenClient>()?;
     errors::register(module)?;

@@ -24,6 +24,7 @@ __all__ = [
     "InvalidRequest",
     "InvalidScope",
     "InvalidToken",
+    "Jwks",
     "JwtError",
     "OAuthError",
     "PatError",
@@ -86,6 +87,13 @@ class InputError(TokenError): ...
 class JwtError(TokenError): ...
 class PatError(TokenError): ...
 class CacheError(TokenError): ...
+
+@final
+class Jwks:
+    """A parsed key set (JWK Set, one JWK, or a PEM public key) for ``verify_jwt``."""
+
+    def __new__(cls, jwks: str | bytes | dict[str, Any]) -> Jwks: ...
+    def __len__(self) -> int: ...
 
 @final
 class Token:
@@ -204,7 +212,7 @@ def decode_jwt(token: str) -> dict[str, dict[str, Any]]:
 
 def verify_jwt(
     token: str,
-    jwks: str | bytes | dict[str, Any],
+    jwks: Jwks | str | bytes | dict[str, Any],
     *,
     algorithms: Sequence[str],
     issuer: str | None = None,

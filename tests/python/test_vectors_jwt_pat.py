@@ -22,11 +22,12 @@ def _keys(spec: Any) -> Any:
     return {"kty": "oct", "k": spec["hmac_secret_b64url"]}
 
 
-def _verify(case: dict[str, Any]) -> dict[str, Any]:
+def _verify(case: dict[str, Any], parsed: bool = False) -> dict[str, Any]:
     v = case["validation"]
+    keys = _keys(case["keys"])
     return tokensmith.verify_jwt(
         case["token"],
-        _keys(case["keys"]),
+        tokensmith.Jwks(keys) if parsed else keys,
         algorithms=v["algorithms"],
         issuer=v.get("issuer"),
         audience=v.get("audience"),
@@ -43,17 +44,31 @@ def test_jwt_vector(case: dict[str, Any]) -> None:
     if expect.get("ok"):
         decoded = _verify(case)
         assert decoded == tokensmith.decode_jwt(case["token"])
+        assert _verify(case, parsed=True) == decoded
         assert "exp" in decoded["claims"] or case["validation"].get("allow_missing_exp_insecure")
     else:
         code = expect.get("error") or expect.get("key_error")
         with pytest.raises(tokensmith.JwtError) as info:
             _verify(case)
         assert info.value.code == code
+        if "key_error" not in expect:
+            with pytest.raises(tokensmith.JwtError) as parsed_info:
+                _verify(case, parsed=True)
+            assert parsed_info.value.code == code
     decode = case.get("decode")
     if decode and "error" in decode:
         with pytest.raises(tokensmith.JwtError) as info:
             tokensmith.decode_jwt(case["token"])
         assert info.value.code == decode["error"]
+
+
+def test_jwks_object() -> None:
+    jwks = tokensmith.Jwks(JWT["jwks"])
+    # Keys that cannot be used are left out (RFC 7517 §5); the usable ones are kept.
+    assert 0 < len(jwks) <= len(JWT["jwks"]["keys"])
+    assert len(tokensmith.Jwks(JWT["rsa_public_pem"])) == 1
+    with pytest.raises(tokensmith.JwtError):
+        tokensmith.Jwks("{not json")
 
 
 def test_verify_jwt_refuses_a_key_set_of_the_wrong_type() -> None:
