@@ -4,6 +4,7 @@
 
 use crate::clock;
 use crate::errors::to_py_err;
+use crate::json_value::map_to_py;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
@@ -21,20 +22,15 @@ fn jwt_err(py: Python<'_>, e: JwtError) -> PyErr {
     to_py_err(py, &Error::from(e))
 }
 
-/// `{"header": {...}, "claims": {...}}` as Python dicts (through `json.loads`, so numbers,
-/// nested objects and arrays come out as Python's own JSON types).
+/// `{"header": {...}, "claims": {...}}` as Python dicts (the types `json.loads` would give).
 fn header_and_claims<'py>(
     py: Python<'py>,
     header: &Map<String, Value>,
     claims: &Map<String, Value>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let json = py.import("json")?;
     let out = PyDict::new(py);
-    for (name, map) in [("header", header), ("claims", claims)] {
-        // Serialising a serde_json map cannot fail (string keys, JSON values).
-        let text = serde_json::to_string(map).unwrap_or_else(|_| "{}".into());
-        out.set_item(name, json.call_method1("loads", (text,))?)?;
-    }
+    out.set_item("header", map_to_py(py, header)?)?;
+    out.set_item("claims", map_to_py(py, claims)?)?;
     Ok(out)
 }
 

@@ -8,6 +8,7 @@ mod client;
 mod clock;
 mod errors;
 mod io;
+mod json_value;
 mod jwt;
 mod pat;
 mod persist;

@@ -6,6 +6,7 @@
 //! characters of the access token.
 
 use crate::clock::now;
+use crate::json_value::map_to_py;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 use std::sync::Arc;
@@ -110,10 +111,8 @@ impl PyToken {
 
     /// Response members beyond RFC 6749 §5.1, as a new dict.
     #[getter]
-    fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let json = serde_json::to_string(&self.inner.extra)
-            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
-        py.import("json")?.call_method1("loads", (json,))
+    fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        map_to_py(py, &self.inner.extra)
     }
 
     /// True if the token has expired, or will within `leeway` seconds.

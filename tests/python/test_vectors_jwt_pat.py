@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from typing import Any
 
@@ -20,6 +22,10 @@ def _keys(spec: Any) -> Any:
     if spec == "rsa_pem":
         return JWT["rsa_public_pem"]
     return {"kty": "oct", "k": spec["hmac_secret_b64url"]}
+
+
+def _b64url_json(segment: str) -> Any:
+    return json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
 
 
 def _verify(case: dict[str, Any], parsed: bool = False) -> dict[str, Any]:
@@ -45,6 +51,9 @@ def test_jwt_vector(case: dict[str, Any]) -> None:
         decoded = _verify(case)
         assert decoded == tokensmith.decode_jwt(case["token"])
         assert _verify(case, parsed=True) == decoded
+        header_b64, payload_b64, _ = case["token"].split(".")
+        assert decoded["header"] == _b64url_json(header_b64)
+        assert decoded["claims"] == _b64url_json(payload_b64)
         assert "exp" in decoded["claims"] or case["validation"].get("allow_missing_exp_insecure")
     else:
         code = expect.get("error") or expect.get("key_error")
