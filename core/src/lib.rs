@@ -30,10 +30,16 @@ pub use grant::{Grant, TokenTypeHint};
 pub use http::{HttpRequest, HttpResponse, Method};
 pub use pkce::PkceVerifier;
 pub use response::{
-    check_revocation_response, mask_tokens, parse_error_response, parse_token_response, ParseOptions,
+    check_revocation_response, mask_tokens, parse_error_response, parse_token_response,
+    ParseOptions,
 };
 pub use retry_after::parse_retry_after;
 pub use secret::Secret;
 pub use time::UnixMillis;
 pub use token::{RefreshExpiry, Token};
 pub use www_authenticate::parse_www_authenticate;
+
+/// The README's Rust quick start, compiled and run as a doctest so it cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
