@@ -37,6 +37,11 @@ pub enum Error {
     /// The refresh token is past its `refresh_expires_in` and the client has no other grant.
     #[error("the refresh token has expired; request new tokens")]
     RefreshTokenExpired,
+    /// The server rejected the refresh token as no longer active (Keycloak's `invalid_grant`
+    /// "Token is not active", an SDx/TruView restart) and the client has no other grant. The
+    /// text says what to do; see `vendor::keycloak` and `vendor::sdx`.
+    #[error("the refresh token is no longer active: {0}")]
+    RefreshTokenInactive(&'static str),
     /// The operating system's random source failed.
     #[error("the random number source is unavailable")]
     RandomUnavailable,
@@ -63,6 +68,7 @@ impl Error {
             Error::MissingClientSecret(_) => "missing_client_secret",
             Error::Transport { kind, .. } => kind.code(),
             Error::RefreshTokenExpired => "refresh_token_expired",
+            Error::RefreshTokenInactive(_) => "refresh_token_inactive",
             Error::RandomUnavailable => "random_unavailable",
             Error::Jwt(e) => e.code(),
             Error::Pat(e) => e.code(),
@@ -77,6 +83,7 @@ impl Error {
             Error::UnexpectedResponse(_) | Error::InvalidTokenResponse(_) => ErrorFamily::Response,
             Error::Transport { .. } => ErrorFamily::Transport,
             Error::RefreshTokenExpired => ErrorFamily::Token,
+            Error::RefreshTokenInactive(_) => ErrorFamily::Token,
             Error::InvalidInput(_) | Error::ColonInClientId | Error::MissingClientSecret(_) => {
                 ErrorFamily::Input
             }

@@ -21,6 +21,7 @@ pub mod retry_after;
 pub mod secret;
 pub mod time;
 pub mod token;
+pub mod vendor;
 pub mod www_authenticate;
 
 pub use client_auth::{basic_authorization, space_auth_key, BasicEncoding, ClientAuthMethod};

@@ -1,0 +1,121 @@
+//! Parsing the Technical Token Manager's JSON answers that are not a single token: the batch
+//! (`{oauthTokens: [{userTenantId, token}]}`) and the user-tenant pages.
+
+use crate::error::{Error, Result, UnexpectedReason, UnexpectedResponse};
+use crate::http::HttpResponse;
+use crate::response::{parse_error_response, parse_token_response, ParseOptions};
+use crate::time::UnixMillis;
+use crate::token::Token;
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// Reads a 2xx JSON object answer, or the error the response describes (RFC 6749 §5.2 body,
+/// or an unexpected response).
+pub(crate) fn json_object(
+    resp: &HttpResponse,
+    sent_at: UnixMillis,
+    max_body_bytes: usize,
+) -> Result<Map<String, Value>> {
+    if !(200..300).contains(&resp.status) {
+        return Err(parse_error_response(resp, sent_at));
+    }
+    if resp.body.len() > max_body_bytes {
+        return Err(unexpected(resp, UnexpectedReason::TooLarge));
+    }
+    if resp.body.is_empty() {
+        return Err(unexpected(resp, UnexpectedReason::Empty));
+    }
+    match serde_json::from_slice::<Value>(&resp.body) {
+        Ok(Value::Object(obj)) => Ok(obj),
+        Ok(_) => Err(unexpected(resp, UnexpectedReason::NotObject)),
+        Err(e) if e.is_eof() => Err(unexpected(resp, UnexpectedReason::Truncated)),
+        Err(_) => Err(unexpected(resp, UnexpectedReason::NotJson)),
+    }
+}
+
+/// An unexpected response without an excerpt (the body may hold tokens; the reason says enough).
+pub(crate) fn unexpected(resp: &HttpResponse, reason: UnexpectedReason) -> Error {
+    Error::UnexpectedResponse(Box::new(UnexpectedResponse {
+        reason,
+        status: resp.status,
+        content_type: resp.header("content-type").map(str::to_owned),
+        excerpt: String::new(),
+        retry_after: None,
+        www_authenticate: None,
+    }))
+}
+
+/// Each requested tenant's token from an `oauthTokens` answer. Every `token` object is parsed
+/// with core's RFC 6749 §5.1 rules (its `timestamp` honoured). Tenants the server added
+/// unasked are ignored; the first entry of a repeated tenant wins. When the whole answer is an
+/// error, every requested tenant gets (a copy of) it.
+pub(crate) fn parse_batch_response(
+    resp: &HttpResponse,
+    requested: &[String],
+    sent_at: UnixMillis,
+    opts: &ParseOptions,
+) -> HashMap<String, Result<Token>> {
+    let mut out = HashMap::new();
+    let entries = json_object(resp, sent_at, opts.max_body_bytes).and_then(|mut obj| {
+        match obj.remove("oauthTokens") {
+            Some(Value::Array(items)) => Ok(items),
+            _ => Err(Error::InvalidTokenResponse(
+                "the oauthTokens answer has no oauthTokens array".into(),
+            )),
+        }
+    });
+    let items = match entries {
+        Ok(items) => items,
+        Err(error) => {
+            for tenant in requested {
+                out.insert(tenant.clone(), Err(duplicate_error(&error)));
+            }
+            return out;
+        }
+    };
+    for item in items {
+        let Value::Object(mut item) = item else {
+            continue;
+        };
+        let Some(Value::String(tenant)) = item.remove("userTenantId") else {
+            continue;
+        };
+        if !requested.contains(&tenant) || out.contains_key(&tenant) {
+            continue;
+        }
+        let result = match item.remove("token") {
+            Some(token @ Value::Object(_)) => {
+                let one = HttpResponse::new(
+                    200,
+                    vec![("Content-Type".into(), "application/json".into())],
+                    token.to_string(),
+                );
+                parse_token_response(&one, sent_at, opts)
+            }
+            _ => Err(Error::InvalidTokenResponse(
+                "an oauthTokens entry has no token object".into(),
+            )),
+        };
+        out.insert(tenant, result);
+    }
+    out
+}
+
+/// A copy of an error for each tenant of a failed call. [`Error`] is not `Clone` (some variants
+/// wrap foreign errors); the variants a call can produce are copied exactly, any other keeps its
+/// code's meaning through its message.
+pub(crate) fn duplicate_error(error: &Error) -> Error {
+    match error {
+        Error::OAuth(e) => Error::OAuth(e.clone()),
+        Error::UnexpectedResponse(e) => Error::UnexpectedResponse(e.clone()),
+        Error::InvalidTokenResponse(m) => Error::InvalidTokenResponse(m.clone()),
+        Error::InvalidInput(m) => Error::InvalidInput(m.clone()),
+        Error::Transport { kind, message } => Error::Transport {
+            kind: *kind,
+            message: message.clone(),
+        },
+        Error::MissingClientSecret(m) => Error::MissingClientSecret(m),
+        Error::ColonInClientId => Error::ColonInClientId,
+        other => Error::InvalidInput(other.to_string()),
+    }
+}

@@ -1,0 +1,207 @@
+//! Planning Technical Token Manager calls over the [`TokenCache`]: which user tenants already
+//! have a usable token, which must be requested, in chunks of at most the batch size; then
+//! storing what a chunk's call returned, one cache entry per (host tenant, user tenant).
+//!
+//! Sans-IO: [`TechnicalTokenManager::plan`] looks every tenant up at `now` and takes the cache's
+//! single-flight ticket for each missing or aging one; the caller sends each
+//! [`BatchChunk::request`] and hands the answer to [`TechnicalTokenManager::complete_batch`].
+//! A chunk of one tenant uses the single-token call, larger ones `oauthTokens`.
+
+use super::ttm::TechnicalTokenManager;
+use super::ttm_parse::{duplicate_error, parse_batch_response};
+use crate::cache::{
+    Completion, Lookup, LookupOptions, Outcome, SharedError, Ticket, TokenCache, WaitHandle,
+};
+use crate::error::{Error, Result};
+use crate::http::{HttpRequest, HttpResponse};
+use crate::time::UnixMillis;
+use crate::token::Token;
+use std::collections::HashSet;
+use std::fmt;
+use std::sync::Arc;
+
+/// What [`TechnicalTokenManager::plan`] found.
+#[derive(Debug, Default)]
+pub struct BatchPlan {
+    /// Tenants with a usable token now (fresh, or aging and also being refreshed in `chunks`).
+    pub fresh: Vec<(String, Arc<Token>)>,
+    /// Calls to send; each covers at most `batch_size` tenants.
+    pub chunks: Vec<BatchChunk>,
+    /// Tenants another caller is fetching right now.
+    pub waiting: Vec<(String, WaitHandle)>,
+    /// Tenants backing off after a failure (their last error).
+    pub failed: Vec<(String, SharedError)>,
+}
+
+impl BatchPlan {
+    /// True when every requested tenant already has a token: no call to send.
+    pub fn is_complete(&self) -> bool {
+        self.chunks.is_empty() && self.waiting.is_empty() && self.failed.is_empty()
+    }
+}
+
+/// One call to send: the tickets of its tenants and the request built for them. Dropping it
+/// without [`TechnicalTokenManager::complete_batch`] releases the tenants' keys.
+pub struct BatchChunk {
+    tickets: Vec<(String, Ticket)>,
+    /// Carries the `X-SPACE-AUTH-KEY` credential: send it, never log it (use `redacted()`).
+    pub request: HttpRequest,
+}
+
+impl BatchChunk {
+    /// The user tenants this call asks for, in request order.
+    pub fn tenants(&self) -> Vec<&str> {
+        self.tickets.iter().map(|(t, _)| t.as_str()).collect()
+    }
+    /// Whether the single-token call is used (a chunk of one tenant).
+    pub fn is_single(&self) -> bool {
+        self.tickets.len() == 1
+    }
+}
+
+impl fmt::Debug for BatchChunk {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BatchChunk")
+            .field("tenants", &self.tenants())
+            .field("request", &self.request.redacted())
+            .finish()
+    }
+}
+
+/// What [`TechnicalTokenManager::complete_batch`] stored.
+#[derive(Debug, Default)]
+pub struct BatchCompletion {
+    /// Each tenant of the chunk with its outcome (the token, or why there is none).
+    pub results: Vec<(String, Outcome)>,
+    /// Tenants the cache wants retried (a retryable failure), already chunked; send them after
+    /// `retry_delay_ms`.
+    pub retry: Vec<BatchChunk>,
+    pub retry_delay_ms: i64,
+}
+
+impl TechnicalTokenManager {
+    /// Looks every tenant up in `cache` at `now` (duplicates once, order kept) and plans the
+    /// calls for the missing, expired and aging ones.
+    pub fn plan(
+        &self,
+        cache: &TokenCache,
+        user_tenants: &[&str],
+        now: UnixMillis,
+    ) -> Result<BatchPlan> {
+        let mut plan = BatchPlan::default();
+        let mut to_fetch: Vec<(String, Ticket)> = Vec::new();
+        let mut seen = HashSet::new();
+        for tenant in user_tenants {
+            if tenant.is_empty() {
+                return Err(Error::InvalidInput("a user tenant name is empty".into()));
+            }
+            if !seen.insert(*tenant) {
+                continue;
+            }
+            let key = self.cache_key(tenant);
+            // TTM can always be asked again (no refresh token, no user): primary available.
+            match cache.lookup(&key, now, LookupOptions::default()) {
+                Lookup::Fresh(token) => plan.fresh.push((tenant.to_string(), token)),
+                Lookup::Stale(token, ticket) => {
+                    plan.fresh.push((tenant.to_string(), token));
+                    to_fetch.push((tenant.to_string(), ticket));
+                }
+                Lookup::Fetch(ticket) => to_fetch.push((tenant.to_string(), ticket)),
+                Lookup::Wait(handle) => plan.waiting.push((tenant.to_string(), handle)),
+                Lookup::Backoff { error, .. } | Lookup::Failed(error) => {
+                    plan.failed.push((tenant.to_string(), error))
+                }
+            }
+        }
+        plan.chunks = self.chunk(to_fetch, cache, now);
+        Ok(plan)
+    }
+
+    /// Stores what the server answered to `chunk.request` (or the transport's error), sent at
+    /// `sent_at`: one cache entry per tenant. A tenant missing from a batch answer fails alone.
+    pub fn complete_batch(
+        &self,
+        cache: &TokenCache,
+        chunk: BatchChunk,
+        response: Result<HttpResponse>,
+        sent_at: UnixMillis,
+        now: UnixMillis,
+    ) -> BatchCompletion {
+        let single = chunk.is_single();
+        let mut per_tenant: Vec<(String, Ticket, Result<Token>)> = Vec::new();
+        match response {
+            Ok(resp) if single => {
+                for (tenant, ticket) in chunk.tickets {
+                    let parsed = self.parse_token(&resp, sent_at);
+                    per_tenant.push((tenant, ticket, parsed));
+                }
+            }
+            Ok(resp) => {
+                let tenants: Vec<String> = chunk.tickets.iter().map(|(t, _)| t.clone()).collect();
+                let mut parsed =
+                    parse_batch_response(&resp, &tenants, sent_at, self.parse_options());
+                for (tenant, ticket) in chunk.tickets {
+                    let result = parsed.remove(&tenant).unwrap_or_else(|| {
+                        Err(Error::InvalidTokenResponse(
+                            "the oauthTokens answer has no token for a requested user tenant"
+                                .into(),
+                        ))
+                    });
+                    per_tenant.push((tenant, ticket, result));
+                }
+            }
+            Err(error) => {
+                for (tenant, ticket) in chunk.tickets {
+                    per_tenant.push((tenant, ticket, Err(duplicate_error(&error))));
+                }
+            }
+        }
+        let mut done = BatchCompletion::default();
+        let mut retry: Vec<(String, Ticket)> = Vec::new();
+        for (tenant, ticket, result) in per_tenant {
+            match cache.complete(ticket, result, now) {
+                Completion::Done(outcome) => done.results.push((tenant, outcome)),
+                Completion::Retry { ticket, delay_ms } => {
+                    done.retry_delay_ms = done.retry_delay_ms.max(delay_ms);
+                    retry.push((tenant, *ticket));
+                }
+            }
+        }
+        done.retry = self.chunk(retry, cache, now);
+        done
+    }
+
+    /// Splits tickets into calls of at most `batch_size` tenants. A request that cannot be built
+    /// completes its tickets with the error (the cache records it; no call is sent).
+    fn chunk(
+        &self,
+        tickets: Vec<(String, Ticket)>,
+        cache: &TokenCache,
+        now: UnixMillis,
+    ) -> Vec<BatchChunk> {
+        let mut chunks = Vec::new();
+        let mut rest = tickets.into_iter().peekable();
+        while rest.peek().is_some() {
+            let group: Vec<(String, Ticket)> = rest.by_ref().take(self.batch_size()).collect();
+            let tenants: Vec<String> = group.iter().map(|(t, _)| t.clone()).collect();
+            let request = match tenants.as_slice() {
+                [one] => self.token_request(one),
+                _ => self.batch_request(&tenants),
+            };
+            match request {
+                Ok(request) => chunks.push(BatchChunk {
+                    tickets: group,
+                    request,
+                }),
+                Err(error) => {
+                    for (_, ticket) in group {
+                        // Building is deterministic, so a retry would fail the same way; the
+                        // completion's outcome reaches any waiter.
+                        let _ = cache.complete(ticket, Err(duplicate_error(&error)), now);
+                    }
+                }
+            }
+        }
+        chunks
+    }
+}
