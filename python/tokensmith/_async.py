@@ -16,13 +16,16 @@ from typing import Any, Callable, TypeVar, Union
 
 from tokensmith._auth import TokenAuth
 from tokensmith._native import Token, TokenClient
+from tokensmith._transport import run_with_loop
 
 _T = TypeVar("_T")
 _Scope = Union[str, Iterable[str], None]
 
 
 async def _in_executor(function: Callable[[], _T]) -> _T:
-    return await asyncio.get_running_loop().run_in_executor(None, function)
+    # The worker thread learns this loop, on which an httpx.AsyncClient transport sends.
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(None, functools.partial(run_with_loop, loop, function))
 
 
 async def _resolve(answer: Any) -> Token:
@@ -34,7 +37,8 @@ async def _resolve(answer: Any) -> Token:
 
 class AsyncTokenClient:
     """The asyncio client of one token endpoint. Arguments are :class:`TokenClient`'s; the
-    transport is called from executor threads."""
+    transport is called from executor threads, and may also be an ``httpx.AsyncClient`` (its
+    requests then run on the event loop of the call)."""
 
     def __init__(
         self, token_url: str, client_id: str, client_secret: str | None = None, **kwargs: Any

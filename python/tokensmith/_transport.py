@@ -15,16 +15,20 @@ never followed, because following one would send the client's credentials to ano
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import http.client
 import socket
 import ssl
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from tokensmith._native import TransportError
 
+_T = TypeVar("_T")
 Headers = list[tuple[str, str]]
 Transport = Callable[[str, str, Sequence[tuple[str, str]], bytes], tuple[int, Headers, bytes]]
 
@@ -169,17 +173,110 @@ class HttpxTransport:
                 timeout=self.timeout,
                 follow_redirects=False,
             )
-        except httpx.TimeoutException:
-            raise transport_error("transport_timeout", "the request timed out") from None
-        except httpx.ConnectError as exc:
-            raise _classify(_root_cause(exc)) from None
-        except (httpx.ReadError, httpx.RemoteProtocolError):
-            raise transport_error("transport_reset", "the connection was reset") from None
         except httpx.HTTPError as exc:
-            raise transport_error("transport", f"transport failure: {type(exc).__name__}") from None
-        if response.is_redirect:
-            raise _redirect_error(response.status_code)
-        return response.status_code, list(response.headers.multi_items()), response.content
+            raise _httpx_error(httpx, exc) from None
+        return _httpx_answer(response)
+
+
+def _httpx_error(httpx: Any, exc: BaseException) -> TransportError:
+    """The TransportError for a failure of httpx (sync or async), by cause."""
+    if isinstance(exc, httpx.TimeoutException):
+        return transport_error("transport_timeout", "the request timed out")
+    if isinstance(exc, httpx.ConnectError):
+        return _classify(_root_cause(exc))
+    if isinstance(exc, (httpx.ReadError, httpx.RemoteProtocolError)):
+        return transport_error("transport_reset", "the connection was reset")
+    return transport_error("transport", f"transport failure: {type(exc).__name__}")
+
+
+def _httpx_answer(response: Any) -> tuple[int, Headers, bytes]:
+    if response.is_redirect:
+        raise _redirect_error(response.status_code)
+    return response.status_code, list(response.headers.multi_items()), response.content
+
+
+#: The event loop of the AsyncTokenClient call a worker thread is serving (set by
+#: :func:`run_with_loop` around each call ``AsyncTokenClient`` hands to its executor).
+_worker = threading.local()
+
+#: httpx applies its timeout to each phase (connect, write, pool wait, read) separately, so one
+#: request may take up to four timeouts; one more second covers scheduling on the loop. Past
+#: this bound the waiting thread gives up even if the loop never runs the request.
+_PHASES_PER_REQUEST = 4
+_SCHEDULING_SLACK_SECONDS = 1.0
+
+
+def run_with_loop(loop: asyncio.AbstractEventLoop, function: Callable[[], _T]) -> _T:
+    """Runs ``function`` (in an executor thread) with ``loop`` as the loop that
+    :class:`AsyncHttpxTransport` sends its requests on."""
+    _worker.loop = loop
+    try:
+        return function()
+    finally:
+        _worker.loop = None
+
+
+class AsyncHttpxTransport:
+    """Token requests through an ``httpx.AsyncClient``, for :class:`AsyncTokenClient`.
+
+    Core's engine calls transports from a blocking executor thread; this one hands the request
+    to the event loop the ``AsyncTokenClient`` call came from (the loop that owns the
+    ``AsyncClient``'s connections) and waits for it there, never on the loop itself. Used from
+    a thread with no such loop (a plain ``TokenClient``), it raises a ``TransportError``.
+    """
+
+    def __init__(self, client: Any, timeout: float) -> None:
+        self.client = client
+        self.timeout = timeout
+        #: The loop of the latest call, for work core starts outside a call (a background
+        #: refresh) while that loop still runs.
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def __call__(
+        self, method: str, url: str, headers: Sequence[tuple[str, str]], body: bytes
+    ) -> tuple[int, Headers, bytes]:
+        loop = getattr(_worker, "loop", None) or self._loop
+        if loop is None or loop.is_closed() or not loop.is_running():
+            raise transport_error(
+                "transport",
+                "an httpx.AsyncClient transport sends requests only for AsyncTokenClient calls "
+                "made on a running event loop; use httpx.Client with TokenClient",
+            )
+        try:
+            on_loop = asyncio.get_running_loop() is loop
+        except RuntimeError:
+            on_loop = False
+        if on_loop:
+            raise transport_error(
+                "transport",
+                "an httpx.AsyncClient transport cannot be waited for on its own event loop",
+            )
+        self._loop = loop
+        future = asyncio.run_coroutine_threadsafe(self._send(method, url, headers, body), loop)
+        bound = self.timeout * _PHASES_PER_REQUEST + _SCHEDULING_SLACK_SECONDS
+        try:
+            return future.result(timeout=bound)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise transport_error("transport_timeout", "the request timed out") from None
+
+    async def _send(
+        self, method: str, url: str, headers: Sequence[tuple[str, str]], body: bytes
+    ) -> tuple[int, Headers, bytes]:
+        import httpx  # type: ignore[import-not-found, import-untyped, unused-ignore]
+
+        try:
+            response = await self.client.request(
+                method,
+                url,
+                headers=list(headers),
+                content=body,
+                timeout=self.timeout,
+                follow_redirects=False,
+            )
+        except httpx.HTTPError as exc:
+            raise _httpx_error(httpx, exc) from None
+        return _httpx_answer(response)
 
 
 def _root_cause(exc: BaseException) -> BaseException:
@@ -209,17 +306,16 @@ def _module_of(value: Any) -> str:
 
 
 def make_transport(transport: Transport | None, timeout: float, verify: str | None) -> Transport:
-    """The transport a client uses: the default for None, a ``requests.Session`` or an
-    ``httpx.Client`` wrapped (redirects off, the client's timeout), else the given callable."""
+    """The transport a client uses: the default for None, a ``requests.Session``, an
+    ``httpx.Client`` or an ``httpx.AsyncClient`` wrapped (redirects off, the client's timeout),
+    else the given callable."""
     if transport is None:
         return UrllibTransport(timeout=timeout, verify=verify)
     if _module_of(transport) == "requests" and hasattr(transport, "request"):
         return RequestsTransport(transport, timeout)
     if _module_of(transport) == "httpx" and hasattr(transport, "request"):
         if type(transport).__name__ == "AsyncClient":
-            raise TypeError(
-                "httpx.AsyncClient is not supported as a transport yet; use httpx.Client"
-            )
+            return AsyncHttpxTransport(transport, timeout)
         return HttpxTransport(transport, timeout)
     if callable(transport):
         return transport

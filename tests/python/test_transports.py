@@ -1,8 +1,10 @@
-"""TokenClient with requests.Session and httpx.Client as transports (optional dependencies:
+"""TokenClient with requests.Session and httpx.Client (and AsyncTokenClient with
+httpx.AsyncClient) as transports (optional dependencies:
 these tests run where they are installed), and the transport errors."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -77,3 +79,55 @@ def test_a_redirect_is_not_followed_with_credentials(token_server: TokenServer) 
         .token()
         .access_token.startswith("at-1-")
     )
+
+
+def test_httpx_async_client_as_the_transport_of_async_token_client(
+    token_server: TokenServer,
+) -> None:
+    httpx = pytest.importorskip("httpx")
+    token_server.delay = 0.2
+    # The first answer is a 503: core retries in flight through the same AsyncClient.
+    token_server.failures = [(503, {})]
+    closed = TokenServer("a", "b")
+    dead_url = closed.url
+    closed.close()
+
+    async def main() -> tuple[list[tokensmith.Token], tokensmith.Token, str]:
+        async with httpx.AsyncClient() as http:
+            c = tokensmith.AsyncTokenClient(
+                token_server.url, CLIENT_ID, CLIENT_SECRET, transport=http
+            )
+            tokens = await asyncio.gather(*(c.token() for _ in range(20)))
+            again = await c.token()
+            dead = tokensmith.AsyncTokenClient(dead_url, "a", "b", transport=http, timeout=2)
+            try:
+                await dead.token()
+            except tokensmith.TransportError as error:
+                code = error.code
+            else:
+                code = "no error"
+            return tokens, again, code
+
+    tokens, again, dead_code = asyncio.run(main())
+    assert {t.access_token for t in tokens} == {again.access_token}
+    assert again.access_token.startswith("at-1-")
+    assert token_server.count == 2
+    assert dead_code == "transport_connect"
+    # The requests went out through httpx (its User-Agent), not the default transport.
+    assert token_server.requests[-1]["headers"]["User-Agent"].startswith("python-httpx/")
+
+
+def test_httpx_async_client_needs_the_async_client(token_server: TokenServer) -> None:
+    httpx = pytest.importorskip("httpx")
+
+    async def main() -> None:
+        async with httpx.AsyncClient() as http:
+            c = tokensmith.TokenClient(token_server.url, CLIENT_ID, CLIENT_SECRET, transport=http)
+            # A blocking call on the loop that owns the AsyncClient would wait for itself.
+            with pytest.raises(tokensmith.TransportError) as info:
+                c.token()
+            assert info.value.code == "transport"
+            assert "AsyncClient" in str(info.value)
+
+    asyncio.run(main())
+    assert token_server.count == 0
