@@ -14,6 +14,7 @@ pub mod jwt;
 pub mod pat;
 pub mod response;
 pub mod token;
+pub mod vendor;
 
 use js_sys::JsString;
 use tokensmith::BasicEncoding;

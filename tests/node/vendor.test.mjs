@@ -1,0 +1,191 @@
+// Vendor flows of the built package against the real dev server (www/server), started here on an
+// ephemeral port with 250 generated user tenants: Insights Hub TechnicalTokenManager (paging,
+// batching, caching per tenant), keycloakTokenUrl and a Keycloak offline refresh.
+import { test, before, after, describe } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { once } from "node:events";
+import { createInterface } from "node:readline";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadFlavours, repo, thrownBy } from "./load-package.mjs";
+
+const TENANTS = 250;
+const CONFIG = `
+realms = ["demo"]
+
+[pat]
+database = ":memory:"
+prefix = "tsm"
+
+[[clients]]
+id = "ttm-client"
+secret = "ttm secret: p@ss"
+auth = "form-basic"
+
+[[users]]
+username = "alice"
+password = "alice password"
+
+[tenants]
+host = "opshost"
+users = []
+generate = ${TENANTS}
+`;
+
+let loaded;
+let child;
+let dir;
+let url;
+
+before(async () => {
+  loaded = await loadFlavours();
+  execFileSync("cargo", ["build", "--quiet", "-p", "tokensmith-devserver"], { cwd: repo, stdio: "inherit" });
+  dir = mkdtempSync(join(tmpdir(), "tokensmith-vendor-"));
+  writeFileSync(join(dir, "devserver.toml"), CONFIG);
+  child = spawn(
+    join(repo, "target/debug/tokensmith-devserver"),
+    ["--port", "0", "--config", join(dir, "devserver.toml")],
+    { stdio: ["ignore", "pipe", "ignore"] },
+  );
+  [url] = await once(createInterface({ input: child.stdout }), "line");
+});
+
+after(() => {
+  loaded?.cleanup();
+  child?.kill();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fetch that counts requests per path (query dropped). */
+function countingFetch() {
+  const counts = new Map();
+  const fetchFn = (input, init) => {
+    const path = new URL(String(input)).pathname;
+    counts.set(path, (counts.get(path) ?? 0) + 1);
+    return fetch(input, init);
+  };
+  const count = (suffix) =>
+    [...counts].filter(([p]) => p.endsWith(suffix)).reduce((n, [, c]) => n + c, 0);
+  return { fetchFn, count, reset: () => counts.clear() };
+}
+
+const tenantNames = (n, from = 1) =>
+  Array.from({ length: n }, (_, i) => `tenant-${String(from + i).padStart(3, "0")}`);
+
+for (const flavour of ["require (node condition)", "web build"]) {
+  describe(flavour, () => {
+    const lib = () => loaded.flavours[flavour];
+    const manager = (counter, options = {}) =>
+      new (lib().TechnicalTokenManager)({
+        baseUrl: `${url}/`,
+        clientId: "ttm-client",
+        clientSecret: "ttm secret: p@ss",
+        appName: "myapp",
+        appVersion: "1.0.0",
+        hostTenant: "opshost",
+        fetch: counter.fetchFn,
+        ...options,
+      });
+
+    test("userTenants reads every page with the operator token", async () => {
+      const counter = countingFetch();
+      const tenants = await manager(counter).userTenants();
+      assert.equal(tenants.length, TENANTS);
+      assert.equal(new Set(tenants).size, TENANTS);
+      assert.ok(tenants.includes("tenant-250"));
+      // 250 tenants at 100 per page: 3 pages, after one operator token.
+      assert.equal(counter.count("/userTenants"), 3);
+      assert.equal(counter.count("/oauth/token"), 1);
+    });
+
+    test("7 tenants take 2 batch calls; asking again takes none", async () => {
+      const counter = countingFetch();
+      const m = manager(counter);
+      const names = tenantNames(7);
+      const tokens = await m.tokens(names);
+      assert.ok(tokens instanceof Map);
+      assert.deepEqual([...tokens.keys()], names);
+      assert.equal(counter.count("/oauthTokens"), 2);
+      for (const token of tokens.values()) {
+        assert.equal(token.tokenType, "Bearer");
+        assert.ok(token.expiresIn > 1700 && token.expiresIn <= 1799, String(token.expiresIn));
+      }
+      assert.equal(new Set([...tokens.values()].map((t) => t.accessToken)).size, 7);
+
+      counter.reset();
+      const again = await m.tokens([...names].reverse());
+      assert.equal(counter.count(""), 0);
+      assert.equal(again.get("tenant-003").accessToken, tokens.get("tenant-003").accessToken);
+
+      // One more tenant next to cached ones: only it is requested, with the single-token call.
+      const single = await m.token("tenant-008");
+      assert.equal(counter.count("/oauth/token"), 1);
+      assert.equal(counter.count("/oauthTokens"), 0);
+      assert.equal((await m.token("tenant-008")).accessToken, single.accessToken);
+      assert.equal(counter.count(""), 1);
+    });
+
+    test("batchSize chunks the calls and is bounded by the documented 5", async () => {
+      const counter = countingFetch();
+      await manager(counter, { batchSize: 2 }).tokens(tenantNames(5, 20));
+      assert.equal(counter.count("/oauthTokens"), 2);
+      assert.equal(counter.count("/oauth/token"), 1);
+      const err = await thrownBy(() => manager(counter, { batchSize: 6 }));
+      assert.equal(err.code, "invalid_input");
+    });
+
+    test("allTokens: operator token, all pages, then every tenant in batches of 5", async () => {
+      const counter = countingFetch();
+      const all = await manager(counter).allTokens();
+      assert.equal(all.size, TENANTS);
+      assert.equal(counter.count("/userTenants"), 3);
+      assert.equal(counter.count("/oauthTokens"), TENANTS / 5);
+    });
+
+    test("an unknown tenant rejects with the server's error", async () => {
+      const counter = countingFetch();
+      const err = await thrownBy(() => manager(counter).tokens(["tenant-001", "nobody"]));
+      assert.ok(err instanceof lib().TokenError);
+      assert.equal(err.status, 400);
+      assert.ok(!String(err.message).includes("ttm secret"));
+    });
+
+    test("keycloakTokenUrl and an offline refresh against the Keycloak realm", async () => {
+      const { keycloakTokenUrl, TokenClient } = lib();
+      assert.equal(
+        keycloakTokenUrl(`${url}//`, "demo"),
+        `${url}/realms/demo/protocol/openid-connect/token`,
+      );
+      assert.equal(
+        keycloakTokenUrl("https://kc.example", "a b/c"),
+        "https://kc.example/realms/a%20b%2Fc/protocol/openid-connect/token",
+      );
+      assert.equal((await thrownBy(() => keycloakTokenUrl("https://kc", ""))).code, "invalid_input");
+
+      const client = new TokenClient({
+        tokenUrl: keycloakTokenUrl(url, "demo"),
+        clientId: "ttm-client",
+        clientSecret: "ttm secret: p@ss",
+      });
+      const first = await client.password("alice", "alice password", { scope: "openid offline_access" });
+      assert.ok(first.refreshToken);
+      // Offline tokens never expire: refresh_expires_in 0, no expiry date.
+      assert.equal(first.refreshExpiresAt, null);
+      const second = await client.refresh(first.refreshToken);
+      assert.ok(second.accessToken);
+      assert.notEqual(second.refreshToken, first.refreshToken);
+      // The rotated-away refresh token is "not active" any more (a second client: the first
+      // one serves its cached answer for that refresh token).
+      const other = new TokenClient({
+        tokenUrl: keycloakTokenUrl(url, "demo"),
+        clientId: "ttm-client",
+        clientSecret: "ttm secret: p@ss",
+      });
+      const err = await thrownBy(() => other.refresh(first.refreshToken));
+      assert.equal(err.code, "invalid_grant");
+      assert.equal(err.description, "Token is not active");
+    });
+  });
+}
