@@ -1,6 +1,7 @@
 // Vendor flows of the built package against the real dev server (www/server), started here on an
 // ephemeral port with 250 generated user tenants: Insights Hub TechnicalTokenManager (paging,
-// batching, caching per tenant), keycloakTokenUrl and a Keycloak offline refresh.
+// batching, caching per tenant), keycloakTokenUrl and a Keycloak offline refresh, SdxClient across
+// a server restart.
 import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
@@ -186,6 +187,47 @@ for (const flavour of ["require (node condition)", "web build"]) {
       const err = await thrownBy(() => other.refresh(first.refreshToken));
       assert.equal(err.code, "invalid_grant");
       assert.equal(err.description, "Token is not active");
+    });
+
+    test("SDx restart: kept credentials sign in again, otherwise the error says regenerate", async () => {
+      const { SdxClient } = lib();
+      const restart = () => fetch(`${url}/admin/restart`, { method: "POST" });
+      const sdx = (counter, keepCredentials) =>
+        new SdxClient({
+          baseUrl: `${url}/`,
+          clientId: "ttm-client",
+          clientSecret: "ttm secret: p@ss",
+          keepCredentials,
+          fetch: counter.fetchFn,
+        });
+
+      const kept = countingFetch();
+      const a = sdx(kept, true);
+      const first = await a.signIn("alice", "alice password");
+      assert.ok(first.refreshToken);
+      assert.equal((await a.token()).accessToken, first.accessToken);
+      assert.equal(kept.count("/sdx/oauth/token"), 1);
+      assert.equal((await restart()).ok, true);
+      kept.reset();
+      const renewed = await a.refresh();
+      assert.notEqual(renewed.accessToken, first.accessToken);
+      // The refused refresh, then the password grant.
+      assert.equal(kept.count("/sdx/oauth/token"), 2);
+
+      const bare = countingFetch();
+      const b = sdx(bare, false);
+      const t1 = await b.signIn("alice", "alice password");
+      const t2 = await b.refresh();
+      assert.notEqual(t2.accessToken, t1.accessToken);
+      assert.equal((await restart()).ok, true);
+      bare.reset();
+      const err = await thrownBy(() => b.refresh());
+      assert.ok(err instanceof lib().TokenError);
+      assert.equal(err.code, "refresh_token_inactive");
+      assert.match(err.message, /regenerate the tokens/);
+      assert.ok(!err.message.includes(t2.refreshToken));
+      assert.equal(bare.count("/sdx/oauth/token"), 1);
+      assert.equal((await thrownBy(() => sdx(bare, false).token())).code, "invalid_input");
     });
   });
 }
