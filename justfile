@@ -167,6 +167,12 @@ lint: setup-wasm-target setup-python
 bench:
     cargo bench -p tokensmith
 
+# Python benchmarks side by side with msal, authlib, google-auth, PyJWT, joserfc and `secrets`
+# (bench/python/requirements.txt, installed into the venv only here); prints a Markdown table.
+bench-py: build-py
+    "{{venv}}/bin/python" -m pip install --quiet --disable-pip-version-check -r bench/python/requirements.txt
+    "{{venv}}/bin/python" bench/python/bench.py
+
 # ---------------------------------------------------------------------------------------------
 # Demo
 
