@@ -380,3 +380,75 @@ fn user_tenant_pages_are_followed_to_the_end() {
         "unexpected_response"
     );
 }
+
+mod no_panic {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn json_ish() -> impl Strategy<Value = String> {
+        // Fragments of TTM answers, recombined, reach deeper than random bytes.
+        let piece = prop::sample::select(vec![
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            ":",
+            "\"",
+            "null",
+            "0",
+            "-1",
+            "1e300",
+            "\"oauthTokens\"",
+            "\"userTenantId\"",
+            "\"token\"",
+            "\"a\"",
+            "\"b\"",
+            "\"access_token\"",
+            "\"x\"",
+            "\"token_type\"",
+            "\"Bearer\"",
+            "\"timestamp\"",
+            "\"expires_in\"",
+            "\"userTenants\"",
+            "\"id\"",
+            "\"page\"",
+            "\"number\"",
+            "\"totalPages\"",
+            "18446744073709551615",
+        ]);
+        prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn batch_and_page_parsing_never_panic(
+            status in prop::sample::select(vec![200u16, 201, 400, 401, 500, 502]),
+            body in prop_oneof![json_ish(), any::<String>()],
+            page in 0u32..1200,
+        ) {
+            let (ttm, cache) = (ttm(), cache());
+            let resp = json_response_raw(status, &body);
+            let _ = ttm.parse_user_tenants_page(&resp, page, at(0));
+            let mut plan = ttm.plan(&cache, &["a", "b"], at(0)).unwrap();
+            let chunk = plan.chunks.pop().unwrap();
+            let done = ttm.complete_batch(&cache, chunk, Ok(resp.clone()), at(0), at(0));
+            let answered = done.results.len()
+                + done.retry.iter().map(|c| c.tenants().len()).sum::<usize>();
+            prop_assert_eq!(answered, 2);
+            let other = fresh_cache();
+            let mut plan = ttm.plan(&other, &["solo"], at(0)).unwrap();
+            let chunk = plan.chunks.pop().unwrap();
+            let done = ttm.complete_batch(&other, chunk, Ok(resp), at(0), at(0));
+            prop_assert_eq!(done.results.len() + done.retry.len(), 1);
+        }
+    }
+
+    fn json_response_raw(status: u16, body: &str) -> HttpResponse {
+        HttpResponse::new(
+            status,
+            vec![("Content-Type".into(), "application/json".into())],
+            body.to_owned(),
+        )
+    }
+}
