@@ -229,5 +229,34 @@ for (const flavour of ["require (node condition)", "web build"]) {
       assert.equal(bare.count("/sdx/oauth/token"), 1);
       assert.equal((await thrownBy(() => sdx(bare, false).token())).code, "invalid_input");
     });
+
+    test("KeycloakClient: offline tokens never expire; a dead refresh token is refresh_token_inactive", async () => {
+      const { KeycloakClient } = lib();
+      const kc = new KeycloakClient({
+        baseUrl: `${url}/`,
+        realm: "demo",
+        clientId: "ttm-client",
+        clientSecret: "ttm secret: p@ss",
+        offline: true,
+        scope: "openid",
+      });
+      assert.equal(kc.tokenUrl, `${url}/realms/demo/protocol/openid-connect/token`);
+      const first = await kc.password("alice", "alice password");
+      assert.ok(first.scope.includes("offline_access"), String(first.scope));
+      assert.equal(first.refreshExpiresAt, null);
+      const second = await kc.refresh(first.refreshToken);
+      assert.notEqual(second.refreshToken, first.refreshToken);
+      const err = await thrownBy(() => kc.refresh(first.refreshToken));
+      assert.ok(err instanceof lib().TokenError);
+      assert.equal(err.code, "refresh_token_inactive");
+      assert.match(err.message, /Token is not active/);
+      // Other failures keep their own code.
+      const wrong = await thrownBy(() => kc.password("alice", "wrong"));
+      assert.equal(wrong.code, "invalid_grant");
+      // Online sessions: the refresh token has an expiry date.
+      const online = new KeycloakClient({ baseUrl: url, realm: "demo", clientId: "ttm-client", clientSecret: "ttm secret: p@ss" });
+      const t = await online.password("alice", "alice password");
+      assert.ok(t.refreshExpiresAt instanceof Date);
+    });
   });
 }
