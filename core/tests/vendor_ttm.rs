@@ -452,3 +452,26 @@ mod no_panic {
         )
     }
 }
+
+/// Between the refresh point and expiry a token is still served, and its tenant is requested
+/// again in the same plan (stale-while-revalidate, per tenant).
+#[test]
+fn aging_tokens_are_served_and_requested() {
+    let (ttm, cache) = (ttm(), cache());
+    let plan = ttm.plan(&cache, &["a", "b"], at(0)).unwrap();
+    for chunk in plan.chunks {
+        let answer = batch_answer(&chunk, T0);
+        ttm.complete_batch(&cache, chunk, Ok(answer), at(0), at(0));
+    }
+    let bounds = tokensmith::cache::TimingBounds::for_lifetime(1_799_000).unwrap();
+    let aging = bounds.refresh_at_max_ms + 1;
+    assert!(aging < bounds.usable_for_ms);
+    let plan = ttm.plan(&cache, &["a", "b"], at(aging)).unwrap();
+    assert_eq!(plan.fresh.len(), 2);
+    assert_eq!(plan.chunks.len(), 1);
+    assert_eq!(plan.chunks[0].tenants(), vec!["a", "b"]);
+    // While that refresh is in flight, another plan serves the tokens and requests nothing.
+    let meanwhile = ttm.plan(&cache, &["a", "b"], at(aging + 1)).unwrap();
+    assert_eq!(meanwhile.fresh.len(), 2);
+    assert!(meanwhile.chunks.is_empty());
+}
