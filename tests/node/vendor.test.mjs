@@ -260,3 +260,46 @@ for (const flavour of ["require (node condition)", "web build"]) {
     });
   });
 }
+
+test("TechnicalTokenManager serves aging tokens and refreshes them in the background", async () => {
+  // A fake TTM with 4 s tokens: refresh point at 75 % ± 5 % (≤ 3.2 s), served until 90 % (3.6 s).
+  let calls = 0;
+  const fakeFetch = async (input, init) => {
+    calls += 1;
+    const { userTenantIds } = JSON.parse(Buffer.from(init.body).toString("utf8"));
+    const oauthTokens = userTenantIds.map((id) => ({
+      userTenantId: id,
+      token: {
+        access_token: `tok-${id}-${calls}`,
+        token_type: "Bearer",
+        timestamp: String(Date.now()),
+        expires_in: 4,
+      },
+    }));
+    return new Response(JSON.stringify({ oauthTokens }), {
+      status: 200,
+      headers: { "content-type": "application/json" },
+    });
+  };
+  const { TechnicalTokenManager } = loaded.flavours["require (node condition)"];
+  const m = new TechnicalTokenManager({
+    baseUrl: "https://gateway.example",
+    clientId: "id",
+    clientSecret: "secret",
+    appName: "app",
+    appVersion: "1",
+    hostTenant: "host",
+    fetch: fakeFetch,
+  });
+  const first = await m.tokens(["a", "b"]);
+  assert.equal(calls, 1);
+  await new Promise((r) => setTimeout(r, 3400));
+  const aging = await m.tokens(["a", "b"]);
+  assert.equal(aging.get("a").accessToken, first.get("a").accessToken);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(calls, 2);
+  const renewed = await m.tokens(["a", "b"]);
+  assert.equal(renewed.get("a").accessToken, "tok-a-2");
+  assert.equal(renewed.get("b").accessToken, "tok-b-2");
+  assert.equal(calls, 2);
+});

@@ -95,7 +95,8 @@ impl TechnicalTokenManager {
     }
 
     /// Tokens for many user tenants, as a `Map` from tenant to `Token` in the given order
-    /// (duplicates once). Only missing or aging tokens are requested, in chunks of `batchSize`.
+    /// (duplicates once). Only missing or aging tokens are requested, in chunks of `batchSize`;
+    /// aging ones are served at once and refreshed in the background.
     /// Rejects with the first tenant's error if any tenant gets none.
     #[wasm_bindgen(unchecked_return_type = "Promise<Map<string, Token>>")]
     pub fn tokens(&self, user_tenants: Vec<String>) -> Promise {
@@ -131,7 +132,7 @@ impl TechnicalTokenManager {
 
 impl Inner {
     async fn tokens(
-        &self,
+        self: &Rc<Self>,
         user_tenants: Vec<String>,
     ) -> Result<Vec<(String, Arc<tokensmith::Token>)>, Thrown> {
         let mut order: Vec<String> = Vec::new();
@@ -150,7 +151,21 @@ impl Inner {
                 return Err(Thrown::from(error));
             }
             got.extend(plan.fresh);
-            self.run(plan.chunks, &mut got).await?;
+            // Chunks of aging tokens only: the tokens are served now and refreshed in the
+            // background (stale-while-revalidate, as `TokenClient` does). A failed background
+            // refresh concerns no caller: the cache records it, and the served tokens stay
+            // valid until they expire.
+            let (background, needed): (Vec<BatchChunk>, Vec<BatchChunk>) = plan
+                .chunks
+                .into_iter()
+                .partition(|c| c.tenants().iter().all(|t| got.contains_key(*t)));
+            if !background.is_empty() {
+                let me = Rc::clone(self);
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = me.run(background, &mut HashMap::new()).await;
+                });
+            }
+            self.run(needed, &mut got).await?;
             todo = plan.waiting.into_iter().map(|(t, _)| t).collect();
             if !todo.is_empty() {
                 polls += 1;
@@ -191,7 +206,7 @@ impl Inner {
         Ok(())
     }
 
-    async fn user_tenants(&self) -> Result<Vec<String>, Thrown> {
+    async fn user_tenants(self: &Rc<Self>) -> Result<Vec<String>, Thrown> {
         let host = self.ttm.host_tenant().to_owned();
         let mut operator = self.tokens(vec![host]).await?;
         let (_, operator) = operator
