@@ -5,6 +5,7 @@ these tests run where they are installed), and the transport errors."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 import pytest
@@ -131,3 +132,39 @@ def test_httpx_async_client_needs_the_async_client(token_server: TokenServer) ->
 
     asyncio.run(main())
     assert token_server.count == 0
+
+
+def test_httpx_async_client_serves_the_background_refresh(
+    token_server: TokenServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The refresh-ahead of a stale token runs on a background thread that no AsyncTokenClient
+    call made; it sends through the loop of the latest call while that loop runs."""
+    httpx = pytest.importorskip("httpx")
+    token_server.lifetime = 4
+
+    async def main() -> tuple[str, str, str]:
+        async with httpx.AsyncClient() as http:
+            c = tokensmith.AsyncTokenClient(
+                token_server.url, CLIENT_ID, CLIENT_SECRET, transport=http
+            )
+            first = (await c.token()).access_token
+            # Past the refresh point (75 % ± 5 % of 4 s), before the token stops being served.
+            await asyncio.sleep(3.25)
+            served = (await c.token()).access_token
+            newer = served
+            for _ in range(250):  # up to 5 s in steps of 20 ms
+                newer = (await c.token()).access_token
+                if newer != first:
+                    break
+                await asyncio.sleep(0.02)
+            return first, served, newer
+
+    with caplog.at_level(logging.WARNING, logger="tokensmith"):
+        first, served, newer = asyncio.run(main())
+    assert served == first
+    assert newer != first
+    assert token_server.count == 2
+    # The new token came from the background refresh, not from a later blocking fetch after
+    # a failed one.
+    assert not [r for r in caplog.records if "background refresh failed" in r.getMessage()]
+    assert token_server.requests[-1]["headers"]["User-Agent"].startswith("python-httpx/")
