@@ -191,6 +191,44 @@ fn rejected_stale_refresh_keeps_the_token_and_next_refresh_uses_primary() {
 }
 
 #[test]
+fn rejected_forced_refresh_of_a_valid_token_falls_back_to_primary_within_the_flight() {
+    // A forced refresh means the caller saw the cached token refused (a 401 `invalid_token`, a
+    // server restart): when the refresh token is refused too, the same flight signs in again.
+    let c = cache();
+    let k = key("forced-ig");
+    fill(
+        &c,
+        &k,
+        with_refresh(token("at-1", 0, 3_600_000), "rt-1", RefreshExpiry::Unknown),
+        at(0),
+    );
+    let forced = LookupOptions {
+        force: true,
+        ..opts()
+    };
+    let t = fetch(c.lookup(&k, at(1_000), forced));
+    assert_eq!(rt(t.plan()), "rt-1");
+    let (t, delay) = retry(c.complete(t, Err(oauth("invalid_grant", 400, None)), at(1_100)));
+    assert_eq!((t.plan(), delay), (&FetchPlan::Primary, 0));
+    let got = done(c.complete(t, Ok(token("at-2", 1_200, 3_600_000)), at(1_200))).unwrap();
+    assert_eq!(access(&got), "at-2");
+    // Without a primary grant the forced flight ends with the refusal, as before.
+    let k = key("forced-nofallback");
+    c.insert(
+        &k,
+        with_refresh(token("at-1", 0, 3_600_000), "rt-1", RefreshExpiry::Unknown),
+        at(0),
+    );
+    let forced = LookupOptions {
+        force: true,
+        ..no_primary()
+    };
+    let t = fetch(c.lookup(&k, at(1_000), forced));
+    let e = done(c.complete(t, Err(oauth("invalid_grant", 400, None)), at(1_100))).unwrap_err();
+    assert_eq!(e.code(), "invalid_grant");
+}
+
+#[test]
 fn refresh_token_expired_error_from_the_server_counts_as_rejection() {
     let c = cache();
     let k = key("rte");

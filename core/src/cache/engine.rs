@@ -451,8 +451,13 @@ impl Engine {
                 entry.refresh = None;
                 entry.refresh_dead = Some(error.clone());
                 // Fall back to the primary grant once per flight; the primary grant is never
-                // classified RefreshRejected, so this cannot loop.
-                if ticket.primary_available && valid.is_none() && !ticket.fell_back {
+                // classified RefreshRejected, so this cannot loop. A forced flight falls back
+                // even while the cached token still looks valid: its caller asked for a new
+                // token because that one was refused (RFC 6750 §3.1 `invalid_token`, a server
+                // restart). A background refresh of a still-valid token does not: the token keeps
+                // being served, and the next stale lookup plans the primary grant.
+                let wants_new = valid.is_none() || ticket.reason == FetchReason::Forced;
+                if ticket.primary_available && wants_new && !ticket.fell_back {
                     next = Some((FetchPlan::Primary, 1, 0));
                 }
             }

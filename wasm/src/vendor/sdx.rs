@@ -164,7 +164,6 @@ impl SdxInner {
             }
         };
         let mut polls = 0u32;
-        let mut signed_in_again = false;
         loop {
             let mut fetch = match source.begin(now(), 0, force) {
                 Step::Ready(token) | Step::ReadyAndRefresh(token, _) => return Ok(token),
@@ -184,20 +183,9 @@ impl SdxInner {
             loop {
                 let sent_at = now();
                 let response = send(&self.fetch, &fetch.request, Some(self.timeout_ms)).await;
+                // With kept credentials, core itself falls back to the password grant in the
+                // same flight when the refresh token is refused (a server restart).
                 match source.finish(fetch, response, sent_at, now()) {
-                    // A refused refresh while the access token still looked valid (a forced
-                    // refresh after a restart) ends the flight with the error; core has
-                    // dropped the refresh token, so with kept credentials the next begin
-                    // plans the password grant. Once: the password grant is never refused as
-                    // a refresh is.
-                    FinishStep::Done(Err(error))
-                        if self.keep_credentials
-                            && !signed_in_again
-                            && sdx_refresh_error(&error).is_some() =>
-                    {
-                        signed_in_again = true;
-                        break;
-                    }
                     FinishStep::Done(outcome) => return outcome.map_err(clear),
                     FinishStep::RetryAfter {
                         fetch: next,
