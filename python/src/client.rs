@@ -547,22 +547,8 @@ impl TokenClient {
 
     /// The cache's counters (hits, stale_hits, misses, fetches, coalesced, failures, …).
     fn cache_stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let s = self.cache.stats();
         let d = PyDict::new(py);
-        for (name, value) in [
-            ("hits", s.hits),
-            ("stale_hits", s.stale_hits),
-            ("misses", s.misses),
-            ("fetches", s.fetches),
-            ("coalesced", s.coalesced),
-            ("failures", s.failures),
-            ("backoffs", s.backoffs),
-            ("retries", s.retries),
-            ("abandoned", s.abandoned),
-            ("evictions", s.evictions),
-            ("purged", s.purged),
-            ("entries", s.entries),
-        ] {
+        for (name, value) in self.cache.stats().counters() {
             d.set_item(name, value)?;
         }
         Ok(d)

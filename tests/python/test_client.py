@@ -44,6 +44,20 @@ def test_client_credentials_is_cached(token_server: TokenServer) -> None:
     stats = c.cache_stats()
     assert stats["fetches"] == 1
     assert stats["hits"] >= 3
+    assert list(stats) == [
+        "hits",
+        "stale_hits",
+        "misses",
+        "fetches",
+        "coalesced",
+        "failures",
+        "backoffs",
+        "retries",
+        "abandoned",
+        "evictions",
+        "purged",
+        "entries",
+    ]
     form = token_server.requests[0]["form"]
     assert form["grant_type"] == "client_credentials"
     assert form["scope"] == "read write"

@@ -372,25 +372,14 @@ impl TokenClient {
     /// The cache's counters since the client was created.
     #[wasm_bindgen(js_name = cacheStats, unchecked_return_type = "CacheStats")]
     pub fn cache_stats(&self) -> JsValue {
-        let s = self.inner.cache.stats();
         let object = Object::new();
-        let counters = [
-            ("hits", s.hits),
-            ("staleHits", s.stale_hits),
-            ("misses", s.misses),
-            ("fetches", s.fetches),
-            ("coalesced", s.coalesced),
-            ("failures", s.failures),
-            ("backoffs", s.backoffs),
-            ("retries", s.retries),
-            ("abandoned", s.abandoned),
-            ("evictions", s.evictions),
-            ("purged", s.purged),
-            ("entries", s.entries),
-        ];
-        for (name, value) in counters {
+        for (name, value) in self.inner.cache.stats().counters() {
             // Counters stay far below 2^53; a fresh plain object accepts every property.
-            let _ = Reflect::set(&object, &name.into(), &JsValue::from_f64(value as f64));
+            let _ = Reflect::set(
+                &object,
+                &camel_case(name).into(),
+                &JsValue::from_f64(value as f64),
+            );
         }
         object.into()
     }
@@ -561,4 +550,21 @@ async fn run(inner: &Inner, source: &TokenSource, mut fetch: Fetch) -> Outcome {
             }
         }
     }
+}
+
+/// `stale_hits` → `staleHits`: core's snake_case names in the package's JS naming.
+fn camel_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

@@ -32,6 +32,27 @@ pub struct CacheStats {
     pub entries: u64,
 }
 
+impl CacheStats {
+    /// Every counter with its stable snake_case name, in declaration order. The bindings expose
+    /// exactly this list (Python as is, JS in camelCase), so a new counter reaches every runtime.
+    pub fn counters(&self) -> [(&'static str, u64); 12] {
+        [
+            ("hits", self.hits),
+            ("stale_hits", self.stale_hits),
+            ("misses", self.misses),
+            ("fetches", self.fetches),
+            ("coalesced", self.coalesced),
+            ("failures", self.failures),
+            ("backoffs", self.backoffs),
+            ("retries", self.retries),
+            ("abandoned", self.abandoned),
+            ("evictions", self.evictions),
+            ("purged", self.purged),
+            ("entries", self.entries),
+        ]
+    }
+}
+
 /// Something the cache did, passed to the optional event callback.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
