@@ -159,8 +159,8 @@ lint: setup-wasm-target setup-python
     # which enables getrandom's `wasm_js` backend; core's dev-dependencies are native-only.
     cargo clippy -p tokensmith -p tokensmith-wasm --target {{wasm_target}} --no-default-features -- -D warnings
     cargo clippy -p tokensmith-wasm --target {{wasm_target}} --all-targets -- -D warnings
-    "{{venv}}/bin/ruff" check python tests/python
-    "{{venv}}/bin/ruff" format --check python tests/python
+    "{{venv}}/bin/ruff" check python tests/python bench/python
+    "{{venv}}/bin/ruff" format --check python tests/python bench/python
     "{{venv}}/bin/mypy" --strict python/tokensmith tests/python
 
 # Criterion benchmarks of the core.
