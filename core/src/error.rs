@@ -326,6 +326,9 @@ pub enum UnexpectedReason {
     Empty,
     /// A non-success status without an OAuth error body.
     Status,
+    /// A paged listing that does not advance (a page other than the one asked for) or does not
+    /// end within the client's page cap.
+    Paging,
 }
 
 impl UnexpectedReason {
@@ -338,6 +341,7 @@ impl UnexpectedReason {
             UnexpectedReason::TooLarge => "too_large",
             UnexpectedReason::Empty => "empty",
             UnexpectedReason::Status => "status",
+            UnexpectedReason::Paging => "paging",
         }
     }
 
@@ -350,6 +354,7 @@ impl UnexpectedReason {
             UnexpectedReason::TooLarge => "body is larger than the size cap",
             UnexpectedReason::Empty => "body is empty",
             UnexpectedReason::Status => "unexpected HTTP status",
+            UnexpectedReason::Paging => "paged listing does not advance or does not end",
         }
     }
 }

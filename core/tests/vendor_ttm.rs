@@ -5,6 +5,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use serde_json::{json, Value};
 use tokensmith::cache::{CacheConfig, TokenCache};
+use tokensmith::error::UnexpectedReason;
 use tokensmith::http::{HttpResponse, Method};
 use tokensmith::vendor::{
     BatchChunk, TechnicalTokenManager, MAX_USER_TENANT_PAGES, USER_TENANTS_PAGE_SIZE,
@@ -355,16 +356,38 @@ fn user_tenant_pages_are_followed_to_the_end() {
     assert_eq!(first.total_elements, Some(250));
     let last = ttm.parse_user_tenants_page(&page(2, 3), 2, at(0)).unwrap();
     assert_eq!(last.next_page, None);
-    // A server that ignores `page` (answers page 0 again) would loop forever.
-    assert!(ttm.parse_user_tenants_page(&page(0, 3), 1, at(0)).is_err());
-    // A listing that never ends is cut at the cap.
+    // A server that ignores `page` (answers page 0 again) would loop forever: the server's
+    // fault, an unexpected response with reason `paging` (not the caller's invalid input).
+    let paging = |error: Error| match error {
+        Error::UnexpectedResponse(e) => (e.reason, e.status),
+        other => panic!("expected an unexpected response, got {other:?}"),
+    };
+    let ignored = ttm
+        .parse_user_tenants_page(&page(0, 3), 1, at(0))
+        .unwrap_err();
+    assert_eq!(ignored.code(), "unexpected_response");
+    assert_eq!(paging(ignored), (UnexpectedReason::Paging, 200));
+    // A listing that never ends is cut at the cap, with the same typed error.
     let cap = u64::from(MAX_USER_TENANT_PAGES);
-    assert!(ttm
+    let endless = ttm
         .parse_user_tenants_page(&page(cap - 1, u64::MAX), MAX_USER_TENANT_PAGES - 1, at(0))
-        .is_err());
-    assert!(ttm
-        .user_tenants_request(MAX_USER_TENANT_PAGES, &op)
-        .is_err());
+        .unwrap_err();
+    assert_eq!(paging(endless).0, UnexpectedReason::Paging);
+    assert_eq!(UnexpectedReason::Paging.code(), "paging");
+    // The page just below the cap still has a successor.
+    assert_eq!(
+        ttm.parse_user_tenants_page(&page(cap - 2, u64::MAX), MAX_USER_TENANT_PAGES - 2, at(0))
+            .unwrap()
+            .next_page,
+        Some(MAX_USER_TENANT_PAGES - 1)
+    );
+    // Asking for a page past the cap is the caller's mistake.
+    assert_eq!(
+        ttm.user_tenants_request(MAX_USER_TENANT_PAGES, &op)
+            .unwrap_err()
+            .code(),
+        "invalid_input"
+    );
     let forbidden = json_response(403, json!({"error": "access_denied"}));
     assert_eq!(
         ttm.parse_user_tenants_page(&forbidden, 0, at(0))

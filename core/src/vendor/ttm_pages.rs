@@ -85,19 +85,15 @@ impl TechnicalTokenManager {
         let (Some(number), Some(total_pages)) = (number, total_pages) else {
             return Err(unexpected(resp, UnexpectedReason::NotObject));
         };
+        // The server's fault, not the caller's: an unexpected response (reason `paging`).
         if number != u64::from(requested_page) {
-            return Err(Error::InvalidInput(format!(
-                "the userTenants answer is page {number}, not the requested page \
-                 {requested_page}; the server ignores paging"
-            )));
+            return Err(unexpected(resp, UnexpectedReason::Paging));
         }
         let next = number + 1;
         let next_page = if next >= total_pages {
             None
         } else if next >= u64::from(MAX_USER_TENANT_PAGES) {
-            return Err(Error::InvalidInput(format!(
-                "the userTenants listing has more than {MAX_USER_TENANT_PAGES} pages; stopped"
-            )));
+            return Err(unexpected(resp, UnexpectedReason::Paging));
         } else {
             // next < MAX_USER_TENANT_PAGES, which fits u32.
             u32::try_from(next).ok()
