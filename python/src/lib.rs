@@ -13,6 +13,10 @@ mod jwt;
 mod pat;
 mod persist;
 mod token;
+mod vendor;
+mod vendor_keycloak;
+mod vendor_sdx;
+mod vendor_ttm;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
@@ -121,6 +125,13 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<jwt::PyJwks>()?;
     module.add_class::<token::PyToken>()?;
     module.add_class::<client::TokenClient>()?;
+    module.add_class::<vendor_ttm::TechnicalTokenManager>()?;
+    module.add_class::<vendor_keycloak::KeycloakClient>()?;
+    module.add_class::<vendor_sdx::SdxClient>()?;
+    module.add_function(wrap_pyfunction!(
+        vendor_keycloak::keycloak_token_url,
+        module
+    )?)?;
     errors::register(module)?;
     Ok(())
 }

@@ -26,10 +26,13 @@ __all__ = [
     "InvalidToken",
     "Jwks",
     "JwtError",
+    "KeycloakClient",
     "OAuthError",
     "PatError",
     "ResponseError",
+    "SdxClient",
     "ServerError",
+    "TechnicalTokenManager",
     "TemporarilyUnavailable",
     "Token",
     "TokenClient",
@@ -44,6 +47,7 @@ __all__ = [
     "basic_authorization",
     "decode_jwt",
     "generate_pat",
+    "keycloak_token_url",
     "pat_check",
     "pat_checksum_ok",
     "pat_hash",
@@ -183,6 +187,94 @@ class TokenClient:
         min_ttl: float = 0.0,
         force: bool = False,
     ) -> Token | _Pending: ...
+
+@final
+class TechnicalTokenManager:
+    """Siemens Insights Hub Technical Token Manager (v3): tokens per user tenant, cached per
+    (host tenant, user tenant), requested in chunks of ``batch_size`` (1 to 5). Thread-safe."""
+
+    def __new__(
+        cls,
+        base_url: str,
+        client_id: str,
+        client_secret: str,
+        app_name: str,
+        app_version: str,
+        host_tenant: str,
+        *,
+        batch_size: int = 5,
+        transport: _Transport | None = None,
+        timeout: float = 10.0,
+        verify: str | None = None,
+    ) -> TechnicalTokenManager: ...
+    def token(self, user_tenant: str) -> Token: ...
+    def tokens(self, user_tenants: Iterable[str]) -> dict[str, Token]:
+        """Tokens in the given order (duplicates once); only missing or aging ones requested."""
+    def user_tenants(self) -> list[str]:
+        """Every user tenant (all pages, with the host tenant's operator token)."""
+    def all_tokens(self) -> dict[str, Token]:
+        """Operator token, every user tenant, then their tokens in batches."""
+    def _cached(self, user_tenants: Iterable[str]) -> dict[str, Token] | None: ...
+    @property
+    def batch_size(self) -> int: ...
+    @property
+    def host_tenant(self) -> str: ...
+    def cache_stats(self) -> dict[str, int]: ...
+    def clear_cache(self) -> None: ...
+
+@final
+class KeycloakClient:
+    """One Keycloak realm's token endpoint: password grant (offline tokens with
+    ``offline=True``) and refresh; "Token is not active" raises ``TokenError`` with code
+    ``refresh_token_inactive``. Not cached."""
+
+    def __new__(
+        cls,
+        base_url: str,
+        realm: str,
+        client_id: str,
+        client_secret: str | None = None,
+        *,
+        offline: bool = False,
+        scope: _Scope = None,
+        transport: _Transport | None = None,
+        timeout: float = 10.0,
+        verify: str | None = None,
+    ) -> KeycloakClient: ...
+    @property
+    def token_url(self) -> str: ...
+    @property
+    def offline(self) -> bool: ...
+    def password(self, username: str, password: str) -> Token: ...
+    def refresh(self, refresh_token: str) -> Token: ...
+
+@final
+class SdxClient:
+    """HxGN SDx / TruView password sign-in. After a server restart a rejected refresh token
+    signs in again with ``keep_credentials=True``, else raises ``TokenError`` with code
+    ``refresh_token_inactive`` (regenerate the tokens)."""
+
+    def __new__(
+        cls,
+        base_url: str,
+        client_id: str,
+        client_secret: str,
+        *,
+        keep_credentials: bool = False,
+        transport: _Transport | None = None,
+        timeout: float = 10.0,
+        verify: str | None = None,
+    ) -> SdxClient: ...
+    @property
+    def keep_credentials(self) -> bool: ...
+    @property
+    def token_url(self) -> str: ...
+    def sign_in(self, username: str, password: str) -> Token: ...
+    def token(self) -> Token: ...
+    def refresh(self) -> Token: ...
+
+def keycloak_token_url(base: str, realm: str) -> str:
+    """``{base}/realms/{realm}/protocol/openid-connect/token`` (realm percent-encoded)."""
 
 @final
 class _Pending:

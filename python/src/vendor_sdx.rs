@@ -1,0 +1,186 @@
+//! `tokensmith.SdxClient`: HxGN SDx / TruView password sign-in over core's `TokenSource`, and
+//! what happens when a server restart makes the refresh token worthless (`tokensmith::vendor::
+//! sdx_refresh_error`). Mirrors the npm `SdxClient`.
+
+use crate::clock;
+use crate::errors::to_py_err;
+use crate::io::PyIo;
+use crate::token::PyToken;
+use crate::vendor::VendorIo;
+use pyo3::prelude::*;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use tokensmith::cache::{CacheConfig, TokenCache};
+use tokensmith::client::TokenSource;
+use tokensmith::vendor::{sdx_refresh_error, SDX_TOKEN_PATH};
+use tokensmith::{
+    parse_token_response, ClientAuthMethod, Error, Grant, ParseOptions, Secret, TokenEndpoint,
+};
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Only whole values are stored; a panic leaves them consistent.
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// HxGN SDx / TruView: a password grant for an application impersonating a user. A server
+/// restart forgets every refresh token; with `keep_credentials=True` the client signs in again
+/// by itself, otherwise it raises a `TokenError` with code `refresh_token_inactive` telling the
+/// user to regenerate the tokens.
+#[pyclass(frozen, name = "SdxClient", module = "tokensmith")]
+pub struct SdxClient {
+    endpoint: TokenEndpoint,
+    keep_credentials: bool,
+    cache: TokenCache,
+    io: VendorIo,
+    /// The signed-in user's source: over the password grant when credentials are kept, else over
+    /// the refresh token (no primary grant to fall back to).
+    source: Mutex<Option<TokenSource>>,
+}
+
+impl SdxClient {
+    /// The current token through core's loop (waits and retry sleeps with the GIL released).
+    /// Without kept credentials a refused refresh becomes the error that says to regenerate.
+    fn get(&self, py: Python<'_>, force: bool) -> PyResult<PyToken> {
+        let source = lock(&self.source).clone().ok_or_else(|| {
+            to_py_err(
+                py,
+                &Error::InvalidInput("sign in first (SdxClient.sign_in)".into()),
+            )
+        })?;
+        let transport = self.io.transport.bind(py);
+        let logger = self.io.logger.bind(py);
+        let io = PyIo::new(transport, logger);
+        // With kept credentials, core falls back to the password grant in the same flight when
+        // the refresh token is refused (a server restart).
+        let outcome = source.get_blocking(0, force, &io);
+        if let Some(bug) = io.take_bug() {
+            return Err(bug);
+        }
+        match outcome {
+            Ok(token) => PyToken::new(py, token),
+            Err(error) => Err(self.clear_error(py, &error)),
+        }
+    }
+
+    fn clear_error(&self, py: Python<'_>, error: &Error) -> PyErr {
+        match (self.keep_credentials, sdx_refresh_error(error)) {
+            (false, Some(clear)) => to_py_err(py, &clear),
+            _ => to_py_err(py, error),
+        }
+    }
+}
+
+#[pymethods]
+impl SdxClient {
+    #[new]
+    #[pyo3(signature = (
+        base_url,
+        client_id,
+        client_secret,
+        *,
+        keep_credentials = false,
+        transport = None,
+        timeout = 10.0,
+        verify = None,
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        base_url: &str,
+        client_id: String,
+        client_secret: String,
+        keep_credentials: bool,
+        transport: Option<&Bound<'_, PyAny>>,
+        timeout: f64,
+        verify: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        Ok(SdxClient {
+            endpoint: TokenEndpoint {
+                url: format!("{}{SDX_TOKEN_PATH}", base_url.trim_end_matches('/')),
+                client_id,
+                client_secret: Some(Secret::new(client_secret)),
+                auth: ClientAuthMethod::ClientSecretBasic,
+            },
+            keep_credentials,
+            cache: TokenCache::new(CacheConfig::default()),
+            io: VendorIo::new(py, transport, timeout, verify)?,
+            source: Mutex::new(None),
+        })
+    }
+
+    /// Signs `username` in (RFC 6749 §4.3 password grant, the application impersonating the
+    /// user). The password is kept only with `keep_credentials=True`.
+    fn sign_in(&self, py: Python<'_>, username: String, password: String) -> PyResult<PyToken> {
+        let grant = Grant::Password {
+            username,
+            password: Secret::new(password),
+            scope: Vec::new(),
+        };
+        let parse = ParseOptions::default();
+        let err = |e: Error| to_py_err(py, &e);
+        if self.keep_credentials {
+            let source = TokenSource::new(self.endpoint.clone(), grant, self.cache.clone(), parse)
+                .map_err(err)?;
+            *lock(&self.source) = Some(source);
+            return self.get(py, false);
+        }
+        let request = self.endpoint.token_request(&grant).map_err(err)?;
+        let sent_at = clock::now();
+        let token = self
+            .io
+            .send(py, &request)?
+            .and_then(|resp| parse_token_response(&resp, sent_at, &parse))
+            .map_err(err)?;
+        let refresh_token = token.refresh_token.clone().ok_or_else(|| {
+            err(Error::InvalidInput(
+                "the server issued no refresh token to keep the session".into(),
+            ))
+        })?;
+        let source = TokenSource::new(
+            self.endpoint.clone(),
+            Grant::RefreshToken {
+                refresh_token,
+                scope: Vec::new(),
+            },
+            self.cache.clone(),
+            parse,
+        )
+        .map_err(err)?;
+        let token = source.insert(token, clock::now());
+        *lock(&self.source) = Some(source);
+        PyToken::new(py, token)
+    }
+
+    /// The current token, refreshed when it expires.
+    fn token(&self, py: Python<'_>) -> PyResult<PyToken> {
+        self.get(py, false)
+    }
+
+    /// A new token now, with the refresh token (RFC 6749 §6), e.g. after the API refused the
+    /// current one.
+    fn refresh(&self, py: Python<'_>) -> PyResult<PyToken> {
+        self.get(py, true)
+    }
+
+    #[getter]
+    fn keep_credentials(&self) -> bool {
+        self.keep_credentials
+    }
+
+    #[getter]
+    fn token_url(&self) -> &str {
+        &self.endpoint.url
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<SdxClient url={:?} client_id={:?} keep_credentials={}>",
+            self.endpoint.url,
+            self.endpoint.client_id,
+            if self.keep_credentials {
+                "True"
+            } else {
+                "False"
+            }
+        )
+    }
+}
