@@ -18,6 +18,9 @@ use tokensmith::cache::{CacheConfig, Settled, TokenCache};
 use tokensmith::vendor::{BatchChunk, TechnicalTokenManager as CoreTtm, DEFAULT_BATCH_SIZE};
 use tokensmith::{Error, Secret, Token};
 
+// The signature's literal default (PyO3 shows a const default as `...`) is core's default.
+const _: () = assert!(DEFAULT_BATCH_SIZE == 5);
+
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // The guarded map only gets whole entries inserted; a panic leaves it consistent.
     m.lock().unwrap_or_else(PoisonError::into_inner)
@@ -279,7 +282,7 @@ impl TechnicalTokenManager {
         app_version,
         host_tenant,
         *,
-        batch_size = DEFAULT_BATCH_SIZE,
+        batch_size = 5,
         transport = None,
         timeout = 10.0,
         verify = None,
