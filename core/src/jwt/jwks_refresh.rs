@@ -71,9 +71,10 @@ impl JwksRefresh {
             return JwksStep::Use(self.keys.as_ref().expect("known implies keys"));
         }
         // A clock that went back counts as "just fetched": never a refetch storm on a clock jump.
-        let due = self.last_fetch.is_none_or(|at| {
-            now.as_millis().saturating_sub(at.as_millis()) >= self.min_interval_ms
-        });
+        let due = match self.last_fetch {
+            None => true,
+            Some(at) => now.as_millis().saturating_sub(at.as_millis()) >= self.min_interval_ms,
+        };
         if due {
             self.last_fetch = Some(now);
             self.fetches += 1;
