@@ -34,13 +34,18 @@ export const DEMO_SECRETS = ["demo-secret", "demo-password"];
 export const VIEWPORTS = { desktop: { width: 1280, height: 900 }, narrow: { width: 390, height: 844 } };
 
 /**
- * Starts the dev server (built once by cargo; the binary is reused) and Chromium.
+ * Starts the dev server (built by cargo unless TOKENSMITH_DEVSERVER names a binary) and Chromium.
  * Returns `{ url, browser, newPage(), restart(), stop() }`.
  */
 export async function startEnvironment() {
-  execFileSync("cargo", ["build", "--quiet", "-p", "tokensmith-devserver"], { cwd: repo, stdio: "inherit" });
+  // TOKENSMITH_DEVSERVER names an already built binary (skips the cargo build).
+  let binary = process.env.TOKENSMITH_DEVSERVER;
+  if (!binary) {
+    execFileSync("cargo", ["build", "--quiet", "-p", "tokensmith-devserver"], { cwd: repo, stdio: "inherit" });
+    binary = join(repo, "target/debug/tokensmith-devserver");
+  }
   const server = spawn(
-    join(repo, "target/debug/tokensmith-devserver"),
+    binary,
     ["--port", "0", "--www", join(repo, "www"), "--pkg", join(repo, "wasm/pkg")],
     { stdio: ["ignore", "pipe", "ignore"] },
   );

@@ -8,6 +8,7 @@ import { announce, clear, focusOn, whileBusy } from "./shared/status.js";
 import { describeError, hideError, showError } from "./shared/errors.js";
 import { startCountdown, stopCountdown } from "./shared/countdown.js";
 import { decodedText, secretField } from "./shared/token-view.js";
+import { pageFetch } from "./shared/fetch.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -67,6 +68,7 @@ startPage((lib) => {
           clientSecret: v.auth === "none" ? undefined : v.clientSecret,
           auth: v.auth,
           scope: v.scope || undefined,
+          fetch: pageFetch,
         });
         const token = await client.password(v.username, v.password);
         session = { client, token };

@@ -6,11 +6,13 @@
 // builds from them (`basicAuthorization`, `spaceAuthKey`), are replaced wherever they appear.
 // No encoding rule is repeated here: the derived forms come from the package.
 
+import { pageFetch } from "./fetch.js";
+
 const MASK = "[redacted]";
 
 /**
  * A `fetch` for the package's `fetch` option that calls `onRequest({ method, url, headers,
- * body })` (headers as [name, value] pairs, body as text) before sending with the real fetch.
+ * body })` (headers as [name, value] pairs, body as text) before sending it with `pageFetch`.
  */
 export function recordingFetch(onRequest) {
   return (input, init = {}) => {
@@ -19,7 +21,7 @@ export function recordingFetch(onRequest) {
     if (init.body instanceof Uint8Array) body = new TextDecoder().decode(init.body);
     else if (typeof init.body === "string") body = init.body;
     onRequest({ method: init.method ?? "GET", url: String(input), headers, body });
-    return fetch(input, init);
+    return pageFetch(input, init);
   };
 }
 
@@ -39,9 +41,8 @@ export function secretForms(lib, { clientId = "", secrets = [] }) {
     ];
     for (const make of derived) {
       try {
-        const value = make();
-        forms.add(value);
-        forms.add(value.replace(/^\S+\s+/, "")); // the credentials after "Basic "
+        // The credentials after the scheme word, so that "Basic [redacted]" stays readable.
+        forms.add(make().replace(/^\S+\s+/, ""));
       } catch {
         // e.g. a raw form refused for an id with ":": the package will not send it either.
       }
