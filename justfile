@@ -107,7 +107,7 @@ build-py: setup-python
 # Tests
 
 # Every suite: Rust, wasm in Node and Chromium, the Node suite, pytest.
-test: setup test-rust test-wasm-node test-wasm-browser test-node test-py
+test: setup test-rust test-wasm-node test-wasm-browser test-node test-types test-py
 
 # Rust unit, integration and vector tests of the workspace.
 test-rust:
@@ -143,6 +143,12 @@ test-wasm-browser: setup-wasm-target setup-wasm-bindgen setup-chromium
 # The Node suite against the built npm package (its web build also in Chromium via playwright-core).
 test-node: build-wasm setup-chromium
     node --test tests/node/
+
+# The npm package's .d.ts files type-checked as a strict TypeScript project uses them (tests/types):
+# the whole API, wrong usage refused (@ts-expect-error), and a project on lib es2022.
+test-types: build-wasm
+    npx --no-install tsc -p tests/types
+    npx --no-install tsc -p tests/types/tsconfig.es2022.json
 
 # pytest against the installed wheel.
 test-py: build-py
