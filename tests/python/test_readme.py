@@ -53,5 +53,6 @@ def test_readme_python_snippet_runs(devserver_url: str) -> None:
         "False",
         "invalid_client 401",
         "Basic bXklM0FjbGllbnQ6cCU0MHNzK3clMkJyZCUyNSUyRiVDMyVBOQ==",
+        "12",
     ]
     assert "demo-secret" not in result.stderr
