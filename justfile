@@ -179,6 +179,12 @@ bench-py: build-py
     "{{venv}}/bin/python" -m pip install --quiet --disable-pip-version-check -r bench/python/requirements.txt
     "{{venv}}/bin/python" bench/python/bench.py
 
+# npm package side by side with oauth4webapi, jose, openid-client and msal-browser (bundle size with
+# esbuild + gzip -9, JWT verify vs jose, cached-token call cost, stampede counts; tinybench, no
+# network); prints Markdown tables for docs/benchmarks.md.
+bench-js: build-wasm
+    node bench/js/bench.mjs
+
 # ---------------------------------------------------------------------------------------------
 # Demo
 
