@@ -145,10 +145,16 @@ test-node: build-wasm setup-chromium
     node --test tests/node/
 
 # The npm package's .d.ts files type-checked as a strict TypeScript project uses them (tests/types):
-# the whole API, wrong usage refused (@ts-expect-error), and a project on lib es2022.
+# the whole API, wrong usage refused (@ts-expect-error), a project on lib es2022, and the package
+# resolved through its package.json `exports` (node_modules/tokensmith -> wasm/pkg) as Node and
+# bundlers resolve it.
 test-types: build-wasm
     npx --no-install tsc -p tests/types
     npx --no-install tsc -p tests/types/tsconfig.es2022.json
+    mkdir -p tests/types/node_modules
+    ln -sfn ../../../wasm/pkg tests/types/node_modules/tokensmith
+    npx --no-install tsc -p tests/types/tsconfig.exports-node.json
+    npx --no-install tsc -p tests/types/tsconfig.exports-bundler.json
 
 # pytest against the installed wheel.
 test-py: build-py
@@ -184,6 +190,39 @@ bench-py: build-py
 # network); prints Markdown tables for docs/benchmarks.md.
 bench-js: build-wasm
     node bench/js/bench.mjs
+
+# Not part of `test`. FUZZ_TARGETS="a b" picks targets; crashes land in fuzz/artifacts/<target>/,
+# the grown corpus in fuzz/target/corpus/ (only the seeds in fuzz/corpus/ are committed).
+# Every cargo-fuzz target of fuzz/, one at a time, FUZZ_SECONDS (60) or FUZZ_RUNS each; prints executions.
+fuzz:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version 0.13.2 --locked
+    cd fuzz
+    # cargo-fuzz passes nightly-only rustc flags (-Zsanitizer, -Cpasses); the stable toolchain
+    # accepts them with RUSTC_BOOTSTRAP=1.
+    export RUSTC_BOOTSTRAP=1
+    # No sanitizer by default: core forbids unsafe code and a panic is the finding, so ASan would
+    # only slow the search 2-3x. FUZZ_SANITIZER=address turns it on.
+    san="${FUZZ_SANITIZER:-none}"
+    cargo fuzz build -O -s "$san"
+    limits=(-max_total_time="${FUZZ_SECONDS:-60}" -print_final_stats=1)
+    [[ -n "${FUZZ_RUNS:-}" ]] && limits+=(-runs="$FUZZ_RUNS")
+    failed=0
+    for target in ${FUZZ_TARGETS:-$(cargo fuzz list)}; do
+      mkdir -p "target/corpus/$target"
+      log="target/fuzz-$target.log"
+      # One process (libFuzzer's default): the machine is shared.
+      if cargo fuzz run -O -s "$san" "$target" "target/corpus/$target" "corpus/$target" -- "${limits[@]}" >"$log" 2>&1; then
+        result=ok
+      else
+        result="CRASH (see $log)"; failed=1
+      fi
+      execs="$(awk -F: '/stat::number_of_executed_units/ { gsub(/ /, "", $2); print $2 }' "$log")"
+      rate="$(awk -F: '/stat::average_exec_per_sec/ { gsub(/ /, "", $2); print $2 }' "$log")"
+      printf '%-18s %12s executions %8s exec/s  %s\n' "$target" "${execs:-?}" "${rate:-?}" "$result"
+    done
+    exit "$failed"
 
 # ---------------------------------------------------------------------------------------------
 # Demo
