@@ -144,10 +144,10 @@ test-wasm-browser: setup-wasm-target setup-wasm-bindgen setup-chromium
 test-node: build-wasm setup-chromium
     node --test tests/node/
 
-# The npm package's .d.ts files type-checked as a strict TypeScript project uses them (tests/types):
-# the whole API, wrong usage refused (@ts-expect-error), a project on lib es2022, and the package
-# resolved through its package.json `exports` (node_modules/tokensmith -> wasm/pkg) as Node and
-# bundlers resolve it.
+# tests/types: the whole API, wrong usage refused (@ts-expect-error), a project on lib es2022, and
+# the package resolved through its package.json `exports` as Node and bundlers resolve it
+# (node_modules/tokensmith -> wasm/pkg).
+# Type-check the npm package's .d.ts files as a strict TypeScript project uses them.
 test-types: build-wasm
     npx --no-install tsc -p tests/types
     npx --no-install tsc -p tests/types/tsconfig.es2022.json
@@ -185,9 +185,9 @@ bench-py: build-py
     "{{venv}}/bin/python" -m pip install --quiet --disable-pip-version-check -r bench/python/requirements.txt
     "{{venv}}/bin/python" bench/python/bench.py
 
-# npm package side by side with oauth4webapi, jose, openid-client and msal-browser (bundle size with
-# esbuild + gzip -9, JWT verify vs jose, cached-token call cost, stampede counts; tinybench, no
-# network); prints Markdown tables for docs/benchmarks.md.
+# Bundle size with esbuild + gzip -9, JWT verify vs jose, cached-token call cost, stampede counts
+# (tinybench, no network); prints Markdown tables for docs/benchmarks.md.
+# npm package benchmarks side by side with oauth4webapi, jose, openid-client and msal-browser.
 bench-js: build-wasm
     node bench/js/bench.mjs
 
