@@ -205,3 +205,24 @@ fn expired_flight_budget_is_bounded_in_time() {
     // The first attempt took 9.9 s (a slow timeout): no time left for a retry within 10 s.
     done(c.complete(ticket, Err(transport()), at(9_900))).unwrap_err();
 }
+
+#[test]
+fn a_backoff_lasts_its_real_duration_after_the_clock_jumps_back() {
+    // Fault matrix case 11 (tests/vectors/faults.json): a clock corrected back by a day must not
+    // keep the key in backoff for that day.
+    let c = cache();
+    let k = key("back-backoff");
+    let mut ticket = fetch(c.lookup(&k, at(0), opts()));
+    while let tokensmith::cache::Completion::Retry { ticket: t, .. } =
+        c.complete(ticket, Err(transport()), at(0))
+    {
+        ticket = *t;
+    }
+    let (_, retry_in) = backoff(c.lookup(&k, at(0), opts()));
+    assert!((500..=1000).contains(&retry_in), "{retry_in}");
+    let day = 86_400_000;
+    backoff(c.lookup(&k, at(-day), opts()));
+    backoff(c.lookup(&k, at(-day + retry_in - 1), opts()));
+    let next = fetch(c.lookup(&k, at(-day + retry_in), opts()));
+    assert_eq!(next.reason(), FetchReason::Retry);
+}

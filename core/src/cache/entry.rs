@@ -64,8 +64,12 @@ pub(crate) struct Entry {
     pub failed_flights: u32,
     /// LRU clock value of the last use.
     pub last_used: u64,
-    /// The latest `now` this entry has seen: time never runs backwards for an entry.
+    /// The latest effective time this entry has seen: time never runs backwards for an entry.
     pub high_water: UnixMillis,
+    /// How far the clock has been seen to jump backwards since the last stored token: the
+    /// effective time is `now + clock_offset_ms`, so after a backward jump it keeps advancing
+    /// with the clock from where it was, instead of standing still until the clock catches up.
+    pub clock_offset_ms: i64,
 }
 
 impl std::fmt::Debug for FlightSlot {
@@ -86,16 +90,23 @@ impl Entry {
             failed_flights: 0,
             last_used: tick,
             high_water: now,
+            clock_offset_ms: 0,
         }
     }
 
-    /// The entry's effective time: `now`, or the latest time seen if the clock went backwards.
-    /// An expired token thus stays expired after a backward jump, and a backoff is never
-    /// lengthened by one.
+    /// The entry's effective time: `now` shifted by every backward jump seen, so it never runs
+    /// backwards and, after a jump back, keeps running at the clock's pace from the latest time
+    /// seen. An expired token thus stays expired after a backward jump, and a backoff (or a
+    /// token's remaining life) lasts as long in real time as it would have without the jump:
+    /// freezing the time at the latest value instead would stretch a 1 s backoff to the size of
+    /// the jump (a day for a clock corrected by a day).
     #[inline]
     pub fn observe(&mut self, now: UnixMillis) -> UnixMillis {
-        if now > self.high_water {
-            self.high_water = now;
+        let effective = now.plus_millis(self.clock_offset_ms);
+        if effective < self.high_water {
+            self.clock_offset_ms = self.high_water.millis_since(now);
+        } else {
+            self.high_water = effective;
         }
         self.high_water
     }
@@ -119,5 +130,6 @@ impl Entry {
     /// come from the same clock as `now`.
     pub fn restart_clock(&mut self, now: UnixMillis) {
         self.high_water = now;
+        self.clock_offset_ms = 0;
     }
 }
