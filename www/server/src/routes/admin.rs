@@ -25,7 +25,8 @@ pub async fn set_fault(
 }
 
 pub async fn list_faults(State(state): State<AppState>) -> Json<Value> {
-    Json(json!({ "faults": lock(&state.faults).list() }))
+    let plan = lock(&state.faults);
+    Json(json!({ "faults": plan.list(), "requests": plan.requests() }))
 }
 
 pub async fn clear_faults(State(state): State<AppState>) -> StatusCode {
