@@ -4,6 +4,7 @@
 //! back into an [`HttpResponse`]. Nothing here performs I/O.
 
 use crate::form;
+use crate::json;
 use crate::secret::REDACTED;
 use std::fmt;
 use zeroize::Zeroize;
@@ -107,10 +108,10 @@ impl HttpRequest {
 fn redact_body(content_type: Option<&str>, body: &str) -> String {
     let is_json = content_type.is_some_and(|ct| ct.to_ascii_lowercase().contains("json"));
     if is_json {
-        match serde_json::from_str::<serde_json::Value>(body) {
+        match json::parse_str(body, json::Duplicates::KeepLast) {
             Ok(mut value) => {
                 redact_json(&mut value);
-                value.to_string()
+                value.to_json()
             }
             Err(_) => REDACTED.to_owned(),
         }
@@ -130,18 +131,18 @@ fn redact_body(content_type: Option<&str>, body: &str) -> String {
     }
 }
 
-fn redact_json(value: &mut serde_json::Value) {
+fn redact_json(value: &mut json::Value) {
     match value {
-        serde_json::Value::Object(map) => {
+        json::Value::Object(map) => {
             for (key, v) in map.iter_mut() {
                 if SECRET_FIELDS.contains(&key.as_str()) {
-                    *v = serde_json::Value::String(REDACTED.to_owned());
+                    *v = json::Value::String(REDACTED.to_owned());
                 } else {
                     redact_json(v);
                 }
             }
         }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(redact_json),
+        json::Value::Array(items) => items.iter_mut().for_each(redact_json),
         _ => {}
     }
 }

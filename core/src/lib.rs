@@ -13,6 +13,7 @@ pub mod error;
 pub mod form;
 pub mod grant;
 pub mod http;
+pub mod json;
 pub mod jwt;
 pub mod pat;
 pub mod pkce;

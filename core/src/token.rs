@@ -54,7 +54,7 @@ pub struct Token {
     pub scope: Option<Vec<String>>,
     pub id_token: Option<Secret>,
     /// Every other member of the response object, kept as sent.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::json::Map,
 }
 
 impl Token {
@@ -128,7 +128,7 @@ mod tests {
             refresh_expiry: RefreshExpiry::At(UnixMillis::from_secs(2000)),
             scope: Some(vec!["a".into()]),
             id_token: None,
-            extra: [("session".to_string(), serde_json::json!("sess-secret"))]
+            extra: [("session".to_string(), crate::json::test_json!("sess-secret"))]
                 .into_iter()
                 .collect(),
         }

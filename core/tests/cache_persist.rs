@@ -15,7 +15,7 @@ fn filled() -> tokensmith::cache::TokenCache {
     );
     t.id_token = Some(Secret::new("id-secret-a"));
     t.extra
-        .insert("session".into(), serde_json::json!("sess-secret-a"));
+        .insert("session".into(), "sess-secret-a".into());
     t.scope = Some(vec!["read".into()]);
     fill(&c, &key("a"), t, at(0));
     fill(&c, &key("b"), token("at-secret-b", 0, 60_000), at(0));

@@ -148,7 +148,7 @@ fn sign_then_verify_round_trips() {
     let now = UnixMillis::from_secs(v["now"].as_i64().unwrap());
     let sk = &v["signing_keys"];
     let keys = KeySet::from_jwks_json(&v["jwks"].to_string()).unwrap();
-    let mut claims = Map::new();
+    let mut claims = tokensmith::json::Map::new();
     claims.insert("sub".into(), "signed".into());
     claims.insert("exp".into(), (v["now"].as_i64().unwrap() + 60).into());
     let signers = [

@@ -1,9 +1,9 @@
-//! serde_json values as Python objects, built directly (no text round trip through `json`).
+//! Core's JSON values (`tokensmith::json`) as Python objects, built directly (no text round trip through `json`).
 //! The result matches `json.loads`: dict, list, str, int, float, bool, None.
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
-use serde_json::{Map, Value};
+use tokensmith::json::{Map, Value};
 
 pub fn value_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
     Ok(match value {
@@ -15,7 +15,7 @@ pub fn value_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, P
             } else if let Some(u) = n.as_u64() {
                 u.into_pyobject(py)?.into_any()
             } else {
-                // serde_json numbers are i64, u64 or finite f64.
+                // Core refuses numbers beyond f64's range, so this is finite.
                 n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any()
             }
         }
@@ -31,7 +31,7 @@ pub fn value_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, P
     })
 }
 
-pub fn map_to_py<'py>(py: Python<'py>, map: &Map<String, Value>) -> PyResult<Bound<'py, PyDict>> {
+pub fn map_to_py<'py>(py: Python<'py>, map: &Map) -> PyResult<Bound<'py, PyDict>> {
     let dict = PyDict::new(py);
     for (key, value) in map {
         dict.set_item(key, value_to_py(py, value)?)?;

@@ -8,7 +8,7 @@ use crate::json_value::map_to_py;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
-use serde_json::{Map, Value};
+use tokensmith::json::{self, Duplicates, Map};
 use tokensmith::jwt::{
     decode_unverified, verify, Algorithm, Jwk, JwtError, KeySet, Validation, DEFAULT_LEEWAY_SECS,
 };
@@ -25,8 +25,8 @@ fn jwt_err(py: Python<'_>, e: JwtError) -> PyErr {
 /// `{"header": {...}, "claims": {...}}` as Python dicts (the types `json.loads` would give).
 fn header_and_claims<'py>(
     py: Python<'py>,
-    header: &Map<String, Value>,
-    claims: &Map<String, Value>,
+    header: &Map,
+    claims: &Map,
 ) -> PyResult<Bound<'py, PyDict>> {
     let out = PyDict::new(py);
     out.set_item("header", map_to_py(py, header)?)?;
@@ -90,7 +90,7 @@ fn parse_key_set(py: Python<'_>, jwks: &Bound<'_, PyAny>) -> PyResult<KeySet> {
         let key = Jwk::from_pem(&text, None).map_err(|e| jwt_err(py, e))?;
         return Ok(KeySet::new(vec![key]));
     }
-    let value: Value = serde_json::from_str(&text)
+    let value = json::parse_str(&text, Duplicates::KeepLast)
         .map_err(|_| jwt_err(py, JwtError::InvalidKey("the key set is not valid JSON")))?;
     let keys = if value.get("keys").is_some() {
         KeySet::from_jwks_json(&text)

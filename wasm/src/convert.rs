@@ -1,11 +1,10 @@
 //! Conversions between JS values and core types: option-bag reading, JSON, dates, bytes.
 //!
-//! JSON crosses the boundary as text (`serde_json` ↔ `JSON.parse`/`JSON.stringify`): it links no
-//! serde-wasm-bindgen and keeps the package small; values are small (JWT claims, token extras).
+//! JSON crosses the boundary as text (core's `json` module ↔ `JSON.parse`/`JSON.stringify`): it
+//! links no serde and keeps the package small; values are small (JWT claims, token extras).
 
 use crate::errors::{JsResult, Thrown};
 use js_sys::{Array, Date, Object, Reflect, Uint8Array, JSON};
-use serde_json::{Map, Value};
 use tokensmith::UnixMillis;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -36,11 +35,10 @@ pub fn time_from_js(value: &JsValue, what: &str) -> JsResult<UnixMillis> {
     Ok(UnixMillis(ms as i64))
 }
 
-/// A JSON object (serde map) as a plain JS object.
-pub fn object_to_js(map: &Map<String, Value>) -> JsValue {
-    // Serializing a Map<String, Value> cannot fail (string keys, no non-finite floats in Value).
-    let text = serde_json::to_string(map).unwrap_or_else(|_| "{}".to_owned());
-    JSON::parse(&text).unwrap_or_else(|_| Object::new().into())
+/// A JSON object as a plain JS object.
+pub fn object_to_js(map: &tokensmith::json::Map) -> JsValue {
+    // Core writes valid JSON (numbers keep the text they were parsed from).
+    JSON::parse(&map.to_json()).unwrap_or_else(|_| Object::new().into())
 }
 
 /// `JSON.stringify(value)`; `None` for `undefined`, functions, or values with cycles.

@@ -11,7 +11,7 @@ use crate::convert::{
 };
 use crate::errors::{JsResult, Thrown};
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array, JSON};
-use serde_json::{Map, Value};
+use tokensmith::json::{self, Duplicates, Map};
 use tokensmith::jwt::webcrypto::{prepare, Prepared, WebCryptoVerify};
 use tokensmith::jwt::{
     decode_unverified, Algorithm, Jwk, JwtError, KeySet, Validation, DEFAULT_LEEWAY_SECS,
@@ -113,7 +113,7 @@ pub async fn verify_jwt(
     Ok(header_and_claims(&jwt.header, &jwt.claims))
 }
 
-fn header_and_claims(header: &Map<String, Value>, claims: &Map<String, Value>) -> JsValue {
+fn header_and_claims(header: &Map, claims: &Map) -> JsValue {
     let object = Object::new();
     // Setting a fresh plain object's own properties cannot fail.
     let _ = Reflect::set(&object, &"header".into(), &object_to_js(header));
@@ -134,7 +134,7 @@ fn key_set(jwks: &JsValue) -> JsResult<KeySet> {
     if trimmed.starts_with("-----BEGIN") {
         return Ok(KeySet::new(vec![Jwk::from_pem(&text, None)?]));
     }
-    let value: Value = serde_json::from_str(&text)
+    let value = json::parse_str(&text, Duplicates::KeepLast)
         .map_err(|_| JwtError::InvalidKey("the key set is not valid JSON"))?;
     if value.get("keys").is_some() {
         Ok(KeySet::from_jwks_json(&text)?)

@@ -10,10 +10,10 @@ use super::error::CacheError;
 use super::key::CacheKey;
 use super::timing::EntryTiming;
 use crate::client_auth::ClientAuthMethod;
+use crate::json::{self, write_string, Duplicates, ErrorKind, Map, Value};
 use crate::secret::Secret;
 use crate::time::UnixMillis;
 use crate::token::{ExpirySource, RefreshExpiry, Token};
-use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 use std::sync::Arc;
 
@@ -36,8 +36,6 @@ pub struct ImportReport {
     pub skipped: usize,
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct ExportDoc {
     version: u64,
     exported_at: i64,
@@ -45,16 +43,12 @@ struct ExportDoc {
     entries: Vec<EntryRecord>,
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct EntryRecord {
     key: KeyRecord,
     token: Option<TokenRecord>,
     refresh: Option<RefreshRecord>,
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct KeyRecord {
     endpoint: String,
     client_id: String,
@@ -67,35 +61,24 @@ struct KeyRecord {
     discriminator: Option<String>,
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct TokenRecord {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     access_token: Option<String>,
     token_type: String,
     issued_at: i64,
     expires_at: i64,
     expiry_source: String,
     scope: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     id_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    extra: Option<serde_json::Map<String, serde_json::Value>>,
+    extra: Option<Map>,
     /// Names of the `extra` members (always written; values only with secrets).
-    #[serde(default)]
     extra_keys: Vec<String>,
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RefreshRecord {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     refresh_token: Option<String>,
     expiry: RefreshExpiryRecord,
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 enum RefreshExpiryRecord {
     Unknown,
     Never,
@@ -162,9 +145,137 @@ pub(crate) fn export<'a>(
             })
             .collect(),
     };
-    serde_json::to_string(&doc)
-        .map(Secret::new)
-        .map_err(|_| CacheError::Serialize)
+    Ok(Secret::new(write_doc(&doc)))
+}
+
+// Writing. Members in declaration order (the order the format has always had); `None` is
+// `null`, except the secret members, which are left out when not exported.
+
+fn write_doc(doc: &ExportDoc) -> String {
+    let mut o = Obj::new(String::new());
+    o.raw("version", &doc.version.to_string());
+    o.raw("exported_at", &doc.exported_at.to_string());
+    o.raw(
+        "secrets_included",
+        if doc.secrets_included {
+            "true"
+        } else {
+            "false"
+        },
+    );
+    let mut entries = String::from("[");
+    for (i, e) in doc.entries.iter().enumerate() {
+        if i > 0 {
+            entries.push(',');
+        }
+        entries.push_str(&write_entry(e));
+    }
+    entries.push(']');
+    o.raw("entries", &entries);
+    o.end()
+}
+
+fn write_entry(e: &EntryRecord) -> String {
+    let mut o = Obj::new(String::new());
+    let k = &e.key;
+    let mut key = Obj::new(String::new());
+    key.str("endpoint", Some(&k.endpoint));
+    key.str("client_id", Some(&k.client_id));
+    key.str("auth_method", Some(&k.auth_method));
+    key.str("grant_type", Some(&k.grant_type));
+    key.strs("scopes", Some(&k.scopes));
+    key.str("audience", k.audience.as_deref());
+    key.str("resource", k.resource.as_deref());
+    key.str("subject", k.subject.as_deref());
+    key.str("discriminator", k.discriminator.as_deref());
+    o.raw("key", &key.end());
+    match &e.token {
+        None => o.raw("token", "null"),
+        Some(t) => {
+            let mut tok = Obj::new(String::new());
+            if let Some(a) = &t.access_token {
+                tok.str("access_token", Some(a));
+            }
+            tok.str("token_type", Some(&t.token_type));
+            tok.raw("issued_at", &t.issued_at.to_string());
+            tok.raw("expires_at", &t.expires_at.to_string());
+            tok.str("expiry_source", Some(&t.expiry_source));
+            tok.strs("scope", t.scope.as_deref());
+            if let Some(id) = &t.id_token {
+                tok.str("id_token", Some(id));
+            }
+            if let Some(extra) = &t.extra {
+                tok.raw("extra", &extra.to_json());
+            }
+            tok.strs("extra_keys", Some(&t.extra_keys));
+            o.raw("token", &tok.end());
+        }
+    }
+    match &e.refresh {
+        None => o.raw("refresh", "null"),
+        Some(r) => {
+            let mut rec = Obj::new(String::new());
+            if let Some(t) = &r.refresh_token {
+                rec.str("refresh_token", Some(t));
+            }
+            let mut expiry = Obj::new(String::new());
+            match r.expiry {
+                RefreshExpiryRecord::Unknown => expiry.str("kind", Some("unknown")),
+                RefreshExpiryRecord::Never => expiry.str("kind", Some("never")),
+                RefreshExpiryRecord::At { at } => {
+                    expiry.str("kind", Some("at"));
+                    expiry.raw("at", &at.to_string());
+                }
+            }
+            rec.raw("expiry", &expiry.end());
+            o.raw("refresh", &rec.end());
+        }
+    }
+    o.end()
+}
+
+/// A JSON object written member by member, in the order given.
+struct Obj(String);
+
+impl Obj {
+    fn new(mut out: String) -> Self {
+        out.push('{');
+        Obj(out)
+    }
+
+    /// A member whose value is already JSON text.
+    fn raw(&mut self, name: &str, json: &str) {
+        if self.0.len() > 1 {
+            self.0.push(',');
+        }
+        write_string(&mut self.0, name);
+        self.0.push(':');
+        self.0.push_str(json);
+    }
+
+    fn str(&mut self, name: &str, value: Option<&str>) {
+        let mut text = String::new();
+        match value {
+            Some(v) => write_string(&mut text, v),
+            None => text.push_str("null"),
+        }
+        self.raw(name, &text);
+    }
+
+    fn strs(&mut self, name: &str, values: Option<&[String]>) {
+        let text = match values {
+            Some(items) => {
+                Value::Array(items.iter().map(|s| s.as_str().into()).collect()).to_json()
+            }
+            None => "null".to_owned(),
+        };
+        self.raw(name, &text);
+    }
+
+    fn end(mut self) -> String {
+        self.0.push('}');
+        self.0
+    }
 }
 
 /// One validated entry, ready to be applied.
@@ -174,28 +285,33 @@ pub(crate) struct Imported {
     pub refresh: Option<RefreshGrant>,
 }
 
-fn corrupt(e: &serde_json::Error) -> CacheError {
-    // Only the category and position: serde_json's messages can quote the offending value,
-    // which may be a token.
-    let reason = match e.classify() {
-        serde_json::error::Category::Syntax => "invalid JSON syntax",
-        serde_json::error::Category::Eof => "truncated JSON",
-        serde_json::error::Category::Data => "unexpected structure",
-        serde_json::error::Category::Io => "read error",
-    };
+/// Only the kind and position: a message quoting the offending text could quote a token.
+fn corrupt(e: json::Error) -> CacheError {
     CacheError::Corrupt {
-        reason,
-        line: e.line(),
-        column: e.column(),
+        reason: match e.kind {
+            ErrorKind::Eof => "truncated JSON",
+            ErrorKind::Syntax | ErrorKind::Duplicate => "invalid JSON syntax",
+        },
+        line: e.line,
+        column: e.column,
     }
 }
 
+/// A well-formed document whose shape is wrong (a missing or unknown member, a wrong type).
+/// No position: the check runs on the parsed tree.
+const WRONG_SHAPE: CacheError = CacheError::Corrupt {
+    reason: "unexpected structure",
+    line: 0,
+    column: 0,
+};
+
 /// Parses and validates an export completely.
 pub(crate) fn parse(json: &str) -> Result<Vec<Imported>, CacheError> {
-    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| corrupt(&e))?;
+    // A repeated member name keeps the last value (as serde_json, the earlier parser, did).
+    let value = json::parse_str(json, Duplicates::KeepLast).map_err(corrupt)?;
     let version = value
         .get("version")
-        .and_then(serde_json::Value::as_u64)
+        .and_then(Value::as_u64)
         .ok_or(CacheError::Corrupt {
             reason: "missing or invalid version",
             line: 0,
@@ -207,7 +323,7 @@ pub(crate) fn parse(json: &str) -> Result<Vec<Imported>, CacheError> {
             supported: EXPORT_VERSION,
         });
     }
-    let doc: ExportDoc = serde_json::from_value(value).map_err(|e| corrupt(&e))?;
+    let doc = read_doc(value).ok_or(WRONG_SHAPE)?;
     doc.entries
         .into_iter()
         .enumerate()
@@ -215,6 +331,182 @@ pub(crate) fn parse(json: &str) -> Result<Vec<Imported>, CacheError> {
             entry_from_record(r).map_err(|reason| CacheError::InvalidEntry { index, reason })
         })
         .collect()
+}
+
+// Reading. Every object must have exactly the known members (unknown ones are refused);
+// optional members may be missing or `null`.
+
+/// The members of an object that has no others than `known`.
+struct Members(Map);
+
+impl Members {
+    fn of(value: Value, known: &[&str]) -> Option<Self> {
+        let Value::Object(map) = value else {
+            return None;
+        };
+        let all_known = map.keys().all(|k| known.contains(&k.as_str()));
+        all_known.then_some(Members(map))
+    }
+
+    /// A member that may be missing or `null`.
+    fn optional(&mut self, name: &str) -> Option<Value> {
+        self.0.remove(name).filter(|v| !v.is_null())
+    }
+
+    fn string(&mut self, name: &str) -> Option<String> {
+        match self.0.remove(name)? {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn opt_string(&mut self, name: &str) -> Option<Option<String>> {
+        match self.optional(name) {
+            None => Some(None),
+            Some(Value::String(s)) => Some(Some(s)),
+            Some(_) => None,
+        }
+    }
+
+    fn int(&mut self, name: &str) -> Option<i64> {
+        self.0.remove(name)?.as_i64()
+    }
+
+    fn strings(value: Value) -> Option<Vec<String>> {
+        let Value::Array(items) = value else {
+            return None;
+        };
+        items
+            .into_iter()
+            .map(|v| match v {
+                Value::String(s) => Some(s),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+fn read_doc(value: Value) -> Option<ExportDoc> {
+    let mut m = Members::of(
+        value,
+        &["version", "exported_at", "secrets_included", "entries"],
+    )?;
+    let version = m.0.remove("version")?.as_u64()?;
+    let exported_at = m.int("exported_at")?;
+    let secrets_included = m.0.remove("secrets_included")?.as_bool()?;
+    let Value::Array(items) = m.0.remove("entries")? else {
+        return None;
+    };
+    let entries = items
+        .into_iter()
+        .map(read_entry)
+        .collect::<Option<Vec<_>>>()?;
+    Some(ExportDoc {
+        version,
+        exported_at,
+        secrets_included,
+        entries,
+    })
+}
+
+fn read_entry(value: Value) -> Option<EntryRecord> {
+    let mut m = Members::of(value, &["key", "token", "refresh"])?;
+    let key = read_key(m.0.remove("key")?)?;
+    let token = m
+        .optional("token")
+        .map(read_token)
+        .map_or(Some(None), |t| t.map(Some))?;
+    let refresh = m
+        .optional("refresh")
+        .map(read_refresh)
+        .map_or(Some(None), |r| r.map(Some))?;
+    Some(EntryRecord {
+        key,
+        token,
+        refresh,
+    })
+}
+
+fn read_key(value: Value) -> Option<KeyRecord> {
+    let mut m = Members::of(
+        value,
+        &[
+            "endpoint",
+            "client_id",
+            "auth_method",
+            "grant_type",
+            "scopes",
+            "audience",
+            "resource",
+            "subject",
+            "discriminator",
+        ],
+    )?;
+    Some(KeyRecord {
+        endpoint: m.string("endpoint")?,
+        client_id: m.string("client_id")?,
+        auth_method: m.string("auth_method")?,
+        grant_type: m.string("grant_type")?,
+        scopes: Members::strings(m.0.remove("scopes")?)?,
+        audience: m.opt_string("audience")?,
+        resource: m.opt_string("resource")?,
+        subject: m.opt_string("subject")?,
+        discriminator: m.opt_string("discriminator")?,
+    })
+}
+
+fn read_token(value: Value) -> Option<TokenRecord> {
+    let mut m = Members::of(
+        value,
+        &[
+            "access_token",
+            "token_type",
+            "issued_at",
+            "expires_at",
+            "expiry_source",
+            "scope",
+            "id_token",
+            "extra",
+            "extra_keys",
+        ],
+    )?;
+    Some(TokenRecord {
+        access_token: m.opt_string("access_token")?,
+        token_type: m.string("token_type")?,
+        issued_at: m.int("issued_at")?,
+        expires_at: m.int("expires_at")?,
+        expiry_source: m.string("expiry_source")?,
+        scope: match m.optional("scope") {
+            None => None,
+            Some(v) => Some(Members::strings(v)?),
+        },
+        id_token: m.opt_string("id_token")?,
+        extra: match m.optional("extra") {
+            None => None,
+            Some(Value::Object(map)) => Some(map),
+            Some(_) => return None,
+        },
+        extra_keys: match m.optional("extra_keys") {
+            None => Vec::new(),
+            Some(v) => Members::strings(v)?,
+        },
+    })
+}
+
+fn read_refresh(value: Value) -> Option<RefreshRecord> {
+    let mut m = Members::of(value, &["refresh_token", "expiry"])?;
+    let refresh_token = m.opt_string("refresh_token")?;
+    let mut e = Members::of(m.0.remove("expiry")?, &["kind", "at"])?;
+    let expiry = match e.string("kind")?.as_str() {
+        "unknown" if e.0.is_empty() => RefreshExpiryRecord::Unknown,
+        "never" if e.0.is_empty() => RefreshExpiryRecord::Never,
+        "at" => RefreshExpiryRecord::At { at: e.int("at")? },
+        _ => return None,
+    };
+    Some(RefreshRecord {
+        refresh_token,
+        expiry,
+    })
 }
 
 fn entry_from_record(r: EntryRecord) -> Result<Imported, &'static str> {

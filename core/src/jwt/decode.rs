@@ -7,7 +7,7 @@
 use super::error::JwtError;
 use super::strict_json::{parse_object, StrictJsonError};
 use base64::Engine as _;
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 use std::fmt;
 
 /// The longest JWT accepted, in bytes, checked before anything is decoded.
@@ -27,9 +27,9 @@ const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL
 #[derive(Clone, PartialEq)]
 pub struct UnverifiedJwt {
     /// The JOSE header (RFC 7515 §4).
-    pub header: Map<String, Value>,
+    pub header: Map,
     /// The claims set (RFC 7519 §4).
-    pub claims: Map<String, Value>,
+    pub claims: Map,
     /// `BASE64URL(header) '.' BASE64URL(payload)`: the bytes the signature covers (RFC 7515 §5.1).
     signing_input: String,
     /// The decoded signature (empty for an unsecured JWT).

@@ -11,7 +11,7 @@ use super::error::JwtError;
 use super::spki::{looks_like_key_encoding, parse_public_pem, PublicComponents};
 use super::strict_json::parse_object;
 use base64::Engine as _;
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 use std::fmt;
 use zeroize::Zeroizing;
 
@@ -67,7 +67,7 @@ impl Jwk {
         Self::from_map(&map)
     }
 
-    fn from_map(map: &Map<String, Value>) -> Result<Self, JwtError> {
+    fn from_map(map: &Map) -> Result<Self, JwtError> {
         let kid = match map.get("kid") {
             None => None,
             Some(Value::String(s)) => Some(s.clone()),
@@ -190,7 +190,7 @@ impl Jwk {
         if let Some(crv) = crv {
             m.insert("crv".into(), crv.into());
         }
-        Value::Object(m).to_string()
+        Value::Object(m).to_json()
     }
 
     /// Used by `verify.rs` (native only) and the tests.
@@ -210,7 +210,7 @@ impl Jwk {
     }
 }
 
-fn str_member<'a>(map: &'a Map<String, Value>, name: &'static str) -> Result<&'a str, JwtError> {
+fn str_member<'a>(map: &'a Map, name: &'static str) -> Result<&'a str, JwtError> {
     map.get(name)
         .and_then(Value::as_str)
         .ok_or(JwtError::InvalidKey(
@@ -218,7 +218,7 @@ fn str_member<'a>(map: &'a Map<String, Value>, name: &'static str) -> Result<&'a
         ))
 }
 
-fn b64_member(map: &Map<String, Value>, name: &'static str) -> Result<Vec<u8>, JwtError> {
+fn b64_member(map: &Map, name: &'static str) -> Result<Vec<u8>, JwtError> {
     let bytes = B64URL
         .decode(str_member(map, name)?)
         .map_err(|_| JwtError::InvalidKey("a JWK member is not unpadded base64url"))?;

@@ -10,7 +10,7 @@ use super::verify::backend_alg;
 use crate::secret::Secret;
 use base64::Engine as _;
 use jsonwebtoken::EncodingKey;
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 use std::fmt;
 use zeroize::Zeroizing;
 
@@ -88,7 +88,7 @@ impl SigningKey {
 
 /// Signs `claims` with `key` as a compact JWS. The algorithm must fit the key's type.
 pub fn sign(
-    claims: &Map<String, Value>,
+    claims: &Map,
     alg: Algorithm,
     key: &SigningKey,
 ) -> Result<Secret, JwtError> {
@@ -101,9 +101,9 @@ pub fn sign(
     if let Some(kid) = &key.kid {
         header.insert("kid".into(), kid.as_str().into());
     }
-    let mut token = B64URL.encode(Value::Object(header).to_string());
+    let mut token = B64URL.encode(Value::Object(header).to_json());
     token.push('.');
-    token.push_str(&B64URL.encode(Value::Object(claims.clone()).to_string()));
+    token.push_str(&B64URL.encode(Value::Object(claims.clone()).to_json()));
     let signature_b64 = match &key.kind {
         SigningKeyKind::Hmac(secret) => {
             if secret.len() < alg.min_hmac_key_len() {

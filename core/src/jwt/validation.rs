@@ -11,7 +11,7 @@ use super::decode::UnverifiedJwt;
 use super::error::JwtError;
 use super::jwk::{Jwk, KeySet};
 use crate::time::UnixMillis;
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 /// Default clock skew tolerated on `exp` and `nbf`, in seconds: 30 s covers NTP-synchronised
 /// hosts with room to spare while keeping an expired token usable for at most half a minute.
@@ -73,8 +73,8 @@ impl Validation {
 /// A JWT whose signature and claims passed verification.
 #[derive(Clone, Debug, PartialEq)]
 pub struct VerifiedJwt {
-    pub header: Map<String, Value>,
-    pub claims: Map<String, Value>,
+    pub header: Map,
+    pub claims: Map,
 }
 
 /// The header checks, then the key: allowlist, `crit`, key selection by `kid` and key type.
@@ -115,7 +115,7 @@ pub(crate) fn check_header_and_select_key<'k>(
 
 /// RFC 7515 §4.1.11: `crit` is a non-empty array of names, each present in the header, and the
 /// token MUST be rejected if any is not understood.
-fn check_crit(header: &Map<String, Value>, validation: &Validation) -> Result<(), JwtError> {
+fn check_crit(header: &Map, validation: &Validation) -> Result<(), JwtError> {
     let Some(crit) = header.get("crit") else {
         return Ok(());
     };
@@ -138,7 +138,7 @@ fn check_crit(header: &Map<String, Value>, validation: &Validation) -> Result<()
 
 /// Checks the registered claims against `validation` at time `now`.
 pub fn validate_claims(
-    claims: &Map<String, Value>,
+    claims: &Map,
     validation: &Validation,
     now: UnixMillis,
 ) -> Result<(), JwtError> {
@@ -213,7 +213,7 @@ fn check_audience(aud: Option<&Value>, expected: Option<&str>) -> Result<(), Jwt
 /// A NumericDate claim in milliseconds: a JSON number (integer or not, RFC 7519 §2) between 0 and
 /// [`MAX_NUMERIC_DATE`] seconds. A string, boolean, null, negative or overflowing value is an
 /// error, never "absent" (the jsonwebtoken CVE-2026-25537 class of bug).
-fn numeric_date(claims: &Map<String, Value>, name: &'static str) -> Result<Option<i64>, JwtError> {
+fn numeric_date(claims: &Map, name: &'static str) -> Result<Option<i64>, JwtError> {
     let Some(value) = claims.get(name) else {
         return Ok(None);
     };
@@ -242,11 +242,11 @@ fn static_name(name: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::test_json as json;
 
     const NOW: UnixMillis = UnixMillis::from_secs(1_700_000_000);
 
-    fn claims(v: Value) -> Map<String, Value> {
+    fn claims(v: Value) -> Map {
         match v {
             Value::Object(m) => m,
             _ => Map::new(),

@@ -15,8 +15,8 @@ use super::error::JwtError;
 use super::hs;
 use super::validation::{check_header_and_select_key, validate_claims, Validation, VerifiedJwt};
 use super::KeySet;
+use crate::json::{object, Map, Value};
 use crate::time::UnixMillis;
-use serde_json::{json, Map, Value};
 
 /// The result of [`prepare`].
 #[derive(Debug)]
@@ -44,8 +44,8 @@ pub struct WebCryptoVerify {
     /// The signature bytes; for ECDSA already in the `r || s` form WebCrypto expects
     /// (RFC 7518 §3.4 and WebCrypto both use IEEE P1363 encoding).
     pub signature: Vec<u8>,
-    header: Map<String, Value>,
-    claims: Map<String, Value>,
+    header: Map,
+    claims: Map,
 }
 
 /// Step 1: header rules, key selection, and the WebCrypto parameters. See the module docs.
@@ -82,8 +82,8 @@ pub fn prepare(
     Ok(Prepared::NeedsWebCrypto(WebCryptoVerify {
         alg,
         jwk_json: key.to_public_json(),
-        import_params_json: import.to_string(),
-        verify_params_json: verify.to_string(),
+        import_params_json: import.to_json(),
+        verify_params_json: verify.to_json(),
         signing_input: jwt.signing_input().to_vec(),
         signature: jwt.signature().to_vec(),
         header: jwt.header,
@@ -116,8 +116,8 @@ fn webcrypto_params(alg: Algorithm) -> (Value, Value) {
     let hash = alg.webcrypto_hash().unwrap_or("SHA-256");
     match alg {
         Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512 => (
-            json!({"name": "RSASSA-PKCS1-v1_5", "hash": hash}),
-            json!({"name": "RSASSA-PKCS1-v1_5"}),
+            object([("name", "RSASSA-PKCS1-v1_5".into()), ("hash", hash.into())]),
+            object([("name", "RSASSA-PKCS1-v1_5".into())]),
         ),
         // RFC 7518 §3.5: the salt is as long as the hash output.
         Algorithm::PS256 | Algorithm::PS384 | Algorithm::PS512 => {
@@ -127,8 +127,8 @@ fn webcrypto_params(alg: Algorithm) -> (Value, Value) {
                 _ => 32,
             };
             (
-                json!({"name": "RSA-PSS", "hash": hash}),
-                json!({"name": "RSA-PSS", "saltLength": salt}),
+                object([("name", "RSA-PSS".into()), ("hash", hash.into())]),
+                object([("name", "RSA-PSS".into()), ("saltLength", salt.into())]),
             )
         }
         Algorithm::ES256 | Algorithm::ES384 => {
@@ -138,15 +138,18 @@ fn webcrypto_params(alg: Algorithm) -> (Value, Value) {
                 "P-256"
             };
             (
-                json!({"name": "ECDSA", "namedCurve": curve}),
-                json!({"name": "ECDSA", "hash": hash}),
+                object([("name", "ECDSA".into()), ("namedCurve", curve.into())]),
+                object([("name", "ECDSA".into()), ("hash", hash.into())]),
             )
         }
-        Algorithm::EdDSA => (json!({"name": "Ed25519"}), json!({"name": "Ed25519"})),
+        Algorithm::EdDSA => (
+            object([("name", "Ed25519".into())]),
+            object([("name", "Ed25519".into())]),
+        ),
         // HMAC never reaches WebCrypto (see `prepare`), but the mapping is total.
         Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => (
-            json!({"name": "HMAC", "hash": hash}),
-            json!({"name": "HMAC"}),
+            object([("name", "HMAC".into()), ("hash", hash.into())]),
+            object([("name", "HMAC".into())]),
         ),
     }
 }

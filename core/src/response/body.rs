@@ -5,12 +5,10 @@
 //! repeated name is refused. Two `access_token`s or two `error`s are a sign of a broken or
 //! spliced response, and a parser that picks one (serde_json keeps the last, others the first)
 //! could disagree with a proxy or log that read the other. Nested objects are only kept in
-//! `Token::extra`, where serde_json's last-wins rule applies.
+//! `Token::extra`, where the last value wins (as serde_json, the earlier parser, did).
 
 use crate::error::UnexpectedReason;
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
-use std::fmt;
+use crate::json::{self, Duplicates, ErrorKind, Map, Value};
 
 /// Why the body is not a usable JSON object.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,10 +23,7 @@ pub(crate) enum BodyProblem {
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The body as a JSON object, when it is one and is at most `max_bytes` long.
-pub(crate) fn read_object(
-    body: &[u8],
-    max_bytes: usize,
-) -> Result<Map<String, Value>, BodyProblem> {
+pub(crate) fn read_object(body: &[u8], max_bytes: usize) -> Result<Map, BodyProblem> {
     if body.len() > max_bytes {
         return Err(BodyProblem::Unexpected(UnexpectedReason::TooLarge));
     }
@@ -36,80 +31,15 @@ pub(crate) fn read_object(
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(BodyProblem::Unexpected(UnexpectedReason::Empty));
     }
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let parsed = (&mut de)
-        .deserialize_any(TopLevelVisitor)
-        .and_then(|top| de.end().map(|()| top));
-    match parsed {
-        Ok(TopLevel::Object(map)) => Ok(map),
-        Ok(TopLevel::Other) => Err(BodyProblem::Unexpected(UnexpectedReason::NotObject)),
-        Err(e) => Err(match e.classify() {
+    match json::parse(body, Duplicates::RejectTopLevel) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(BodyProblem::Unexpected(UnexpectedReason::NotObject)),
+        Err(e) => Err(match e.kind {
             // The input ended inside a value: a cut-off transfer.
-            serde_json::error::Category::Eof => {
-                BodyProblem::Unexpected(UnexpectedReason::Truncated)
-            }
-            // Only the duplicate check below raises a data error.
-            serde_json::error::Category::Data => BodyProblem::DuplicateMember,
-            serde_json::error::Category::Syntax | serde_json::error::Category::Io => {
-                BodyProblem::Unexpected(UnexpectedReason::NotJson)
-            }
+            ErrorKind::Eof => BodyProblem::Unexpected(UnexpectedReason::Truncated),
+            ErrorKind::Duplicate => BodyProblem::DuplicateMember,
+            ErrorKind::Syntax => BodyProblem::Unexpected(UnexpectedReason::NotJson),
         }),
-    }
-}
-
-enum TopLevel {
-    Object(Map<String, Value>),
-    Other,
-}
-
-struct TopLevelVisitor;
-
-impl<'de> Visitor<'de> for TopLevelVisitor {
-    type Value = TopLevel;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<TopLevel, A::Error> {
-        let mut map = Map::new();
-        while let Some(name) = access.next_key::<String>()? {
-            if map.contains_key(&name) {
-                return Err(de::Error::custom("duplicate member name"));
-            }
-            let value: Value = access.next_value()?;
-            map.insert(name, value);
-        }
-        Ok(TopLevel::Object(map))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<TopLevel, A::Error> {
-        while access.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(TopLevel::Other)
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<TopLevel, E> {
-        Ok(TopLevel::Other)
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<TopLevel, E> {
-        Ok(TopLevel::Other)
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<TopLevel, E> {
-        Ok(TopLevel::Other)
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<TopLevel, E> {
-        Ok(TopLevel::Other)
-    }
-
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<TopLevel, E> {
-        Ok(TopLevel::Other)
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<TopLevel, E> {
-        Ok(TopLevel::Other)
     }
 }
 

@@ -19,7 +19,7 @@ use crate::http::HttpResponse;
 use crate::retry_after::parse_retry_after;
 use crate::time::UnixMillis;
 use crate::www_authenticate::parse_www_authenticate;
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 /// Longest `error_description` kept, in characters: a sentence or two, which is all §5.2 means
 /// it to be, bounded so that a server cannot flood logs through it.
@@ -74,7 +74,7 @@ impl Context {
 
 /// An `OAuthError` from a body object whose `error` member is `code`.
 pub(crate) fn oauth_error(
-    obj: &Map<String, Value>,
+    obj: &Map,
     code: &str,
     status: u16,
     context: Context,
@@ -181,7 +181,7 @@ mod tests {
     #[test]
     fn description_is_bounded_and_one_line() {
         let long = format!("line one\nline two {}", "word ".repeat(200));
-        let body = serde_json::json!({"error": "invalid_request", "error_description": long});
+        let body = crate::json::test_json!({"error": "invalid_request", "error_description": long});
         let e = oauth(parse_error_response(
             &resp(400, &[], &body.to_string()),
             NOW,

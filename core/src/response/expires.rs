@@ -2,9 +2,9 @@
 //! lifetime, and the refresh token's lifetime, all made absolute and kept within bounds.
 
 use crate::error::{Error, Result};
+use crate::json::{Map, Value};
 use crate::time::UnixMillis;
 use crate::token::{ExpirySource, RefreshExpiry};
-use serde_json::{Map, Value};
 
 /// Oldest Insights Hub `timestamp` honoured, relative to the time the request was sent: 24 hours.
 /// Insights Hub's Technical Token Manager reports when a (possibly cached) token was issued, in
@@ -20,7 +20,7 @@ const MAX_REFRESH_LIFETIME_SECS: i64 = 100 * 365 * 24 * 60 * 60;
 
 /// Removes `name` from the object and reads it as seconds: a JSON number (integer or float) or a
 /// string holding a decimal number (`"3600"`, `" 3599.5 "`). `null` counts as absent.
-pub(crate) fn take_seconds(obj: &mut Map<String, Value>, name: &str) -> Result<Option<f64>> {
+pub(crate) fn take_seconds(obj: &mut Map, name: &str) -> Result<Option<f64>> {
     match obj.remove(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => Ok(n.as_f64()),
@@ -68,7 +68,7 @@ pub(crate) fn clamped_millis(secs: f64, max_secs: i64) -> i64 {
 /// `sent_at`. A timestamp after `sent_at` (a server clock running ahead, or the processing time)
 /// is capped at `sent_at`: a later issue time would extend the token past what our own clock can
 /// vouch for.
-pub(crate) fn issued_at(obj: &Map<String, Value>, sent_at: UnixMillis) -> UnixMillis {
+pub(crate) fn issued_at(obj: &Map, sent_at: UnixMillis) -> UnixMillis {
     let ts = match obj.get("timestamp") {
         Some(Value::Number(n)) => n.as_f64(),
         Some(Value::String(s)) => parse_decimal(s),
@@ -140,12 +140,12 @@ pub(crate) fn refresh_expiry(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::test_json as json;
 
     const T: UnixMillis = UnixMillis(1_700_000_000_000);
     const YEAR: i64 = 365 * 24 * 3600;
 
-    fn obj(v: Value) -> Map<String, Value> {
+    fn obj(v: Value) -> Map {
         v.as_object().cloned().unwrap_or_default()
     }
 
@@ -167,7 +167,7 @@ mod tests {
             json!(true),
             json!([1]),
         ] {
-            let mut o = obj(json!({ "x": bad }));
+            let mut o: Map = [("x".to_owned(), bad)].into_iter().collect();
             assert_eq!(
                 take_seconds(&mut o, "x").unwrap_err().code(),
                 "invalid_token_response"
@@ -188,7 +188,7 @@ mod tests {
 
     #[test]
     fn timestamp_plausibility() {
-        let ts = |v: Value| issued_at(&obj(json!({ "timestamp": v })), T);
+        let ts = |v: Value| issued_at(&[("timestamp".to_owned(), v)].into_iter().collect(), T);
         let earlier = T.as_millis() - 60_000;
         assert_eq!(ts(json!(earlier)), UnixMillis(earlier));
         assert_eq!(ts(json!(earlier.to_string())), UnixMillis(earlier));

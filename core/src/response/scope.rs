@@ -2,7 +2,7 @@
 //! (as several servers send it) a JSON array of strings.
 
 use crate::error::{Error, Result};
-use serde_json::Value;
+use crate::json::Value;
 
 /// `None` when absent or `null`. Scope tokens are split on whitespace in both forms, empty ones
 /// dropped (a doubled space is a sloppy server, not an empty scope), order and duplicates kept.
@@ -35,7 +35,7 @@ fn invalid() -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::test_json as json;
 
     #[test]
     fn string_and_array_forms() {

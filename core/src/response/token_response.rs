@@ -24,7 +24,7 @@ use crate::http::HttpResponse;
 use crate::secret::Secret;
 use crate::time::UnixMillis;
 use crate::token::Token;
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 /// Parse a token endpoint's answer to a request sent at `sent_at`.
 pub fn parse_token_response(
@@ -117,7 +117,7 @@ fn invalid(message: &str) -> Error {
 
 /// Removes a credential member: a non-empty string becomes a [`Secret`] (moved, not copied);
 /// absent, `null` or `""` is `None`; any other JSON type is an error.
-fn take_secret(obj: &mut Map<String, Value>, name: &str) -> Result<Option<Secret>> {
+fn take_secret(obj: &mut Map, name: &str) -> Result<Option<Secret>> {
     match obj.remove(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => {

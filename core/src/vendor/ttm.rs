@@ -11,6 +11,7 @@ use crate::cache::CacheKey;
 use crate::client_auth::{space_auth_key, ClientAuthMethod};
 use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse, Method};
+use crate::json::{object, Value};
 use crate::response::{parse_token_response, ParseOptions};
 use crate::secret::Secret;
 use crate::time::UnixMillis;
@@ -160,12 +161,12 @@ impl TechnicalTokenManager {
     /// `POST …/oauth/token` with `{appName, appVersion, hostTenant, userTenant}`.
     pub fn token_request(&self, user_tenant: &str) -> Result<HttpRequest> {
         check_tenant(user_tenant)?;
-        let body = serde_json::json!({
-            "appName": self.app_name,
-            "appVersion": self.app_version,
-            "hostTenant": self.host_tenant,
-            "userTenant": user_tenant,
-        });
+        let body = object([
+            ("appName", self.app_name.as_str().into()),
+            ("appVersion", self.app_version.as_str().into()),
+            ("hostTenant", self.host_tenant.as_str().into()),
+            ("userTenant", user_tenant.into()),
+        ]);
         self.json_post(self.token_url(), &body)
     }
 
@@ -187,12 +188,16 @@ impl TechnicalTokenManager {
         for tenant in user_tenants {
             check_tenant(tenant)?;
         }
-        let body = serde_json::json!({
-            "appName": self.app_name,
-            "appVersion": self.app_version,
-            "hostTenantId": self.host_tenant,
-            "userTenantIds": user_tenants,
-        });
+        let tenants = user_tenants
+            .iter()
+            .map(|t| t.as_str().into())
+            .collect::<Vec<Value>>();
+        let body = object([
+            ("appName", self.app_name.as_str().into()),
+            ("appVersion", self.app_version.as_str().into()),
+            ("hostTenantId", self.host_tenant.as_str().into()),
+            ("userTenantIds", tenants.into()),
+        ]);
         self.json_post(self.batch_url(), &body)
     }
 
@@ -205,7 +210,7 @@ impl TechnicalTokenManager {
         &self.base_url
     }
 
-    fn json_post(&self, url: String, body: &serde_json::Value) -> Result<HttpRequest> {
+    fn json_post(&self, url: String, body: &Value) -> Result<HttpRequest> {
         let key = space_auth_key(&self.client_id, self.client_secret.expose_secret())?;
         Ok(HttpRequest {
             method: Method::Post,
@@ -218,7 +223,7 @@ impl TechnicalTokenManager {
                     key.expose_secret().to_owned(),
                 ),
             ],
-            body: body.to_string().into_bytes(),
+            body: body.to_json().into_bytes(),
         })
     }
 }

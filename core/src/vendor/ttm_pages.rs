@@ -8,7 +8,7 @@ use crate::error::{Error, Result, UnexpectedReason};
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::secret::Secret;
 use crate::time::UnixMillis;
-use serde_json::Value;
+use crate::json::Value;
 
 /// 100 tenants per page: the largest `size` the Technical Token Manager accepts (400 above it),
 /// so listing takes the fewest calls.

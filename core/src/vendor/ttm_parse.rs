@@ -3,10 +3,10 @@
 
 use crate::error::{Error, Result, UnexpectedReason, UnexpectedResponse};
 use crate::http::HttpResponse;
+use crate::json::{self, Duplicates, ErrorKind, Map, Value};
 use crate::response::{parse_error_response, parse_token_response, ParseOptions};
 use crate::time::UnixMillis;
 use crate::token::Token;
-use serde_json::{Map, Value};
 use std::collections::HashMap;
 
 /// Reads a 2xx JSON object answer, or the error the response describes (RFC 6749 §5.2 body,
@@ -15,7 +15,7 @@ pub(crate) fn json_object(
     resp: &HttpResponse,
     sent_at: UnixMillis,
     max_body_bytes: usize,
-) -> Result<Map<String, Value>> {
+) -> Result<Map> {
     if !(200..300).contains(&resp.status) {
         return Err(parse_error_response(resp, sent_at));
     }
@@ -25,10 +25,10 @@ pub(crate) fn json_object(
     if resp.body.is_empty() {
         return Err(unexpected(resp, UnexpectedReason::Empty));
     }
-    match serde_json::from_slice::<Value>(&resp.body) {
+    match json::parse(&resp.body, Duplicates::KeepLast) {
         Ok(Value::Object(obj)) => Ok(obj),
         Ok(_) => Err(unexpected(resp, UnexpectedReason::NotObject)),
-        Err(e) if e.is_eof() => Err(unexpected(resp, UnexpectedReason::Truncated)),
+        Err(e) if e.kind == ErrorKind::Eof => Err(unexpected(resp, UnexpectedReason::Truncated)),
         Err(_) => Err(unexpected(resp, UnexpectedReason::NotJson)),
     }
 }
@@ -88,7 +88,7 @@ pub(crate) fn parse_batch_response(
                 let one = HttpResponse::new(
                     200,
                     vec![("Content-Type".into(), "application/json".into())],
-                    token.to_string(),
+                    token.to_json(),
                 );
                 parse_token_response(&one, sent_at, opts)
             }
