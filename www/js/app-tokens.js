@@ -20,7 +20,7 @@ startPage((lib) => {
   const form = $("request-form");
   const status = $("status");
   const errorBox = $("error");
-  // The client and the current token live in this module only (never in storage).
+  // The client settings and the current token live in this module only (never in storage).
   let session = null;
 
   wirePresets($("preset"), form, ["sdx", "local", "keycloak"], $("preset-note"));
@@ -62,16 +62,17 @@ startPage((lib) => {
     await whileBusy($("submit"), "Requesting…", async () => {
       try {
         // A new client per request: "Submit" always asks the server for new tokens.
-        const client = new lib.TokenClient({
+        const options = {
           tokenUrl: joinUrl(v.baseUrl, v.tokenPath),
           clientId: v.clientId,
           clientSecret: v.auth === "none" ? undefined : v.clientSecret,
           auth: v.auth,
           scope: v.scope || undefined,
           fetch: pageFetch,
-        });
+        };
+        const client = new lib.TokenClient(options);
         const token = await client.password(v.username, v.password);
-        session = { client, token };
+        session = { options, token };
         form.elements.password.value = ""; // asked again for the next request, as TruView does
         show(token);
         announce(status, "Tokens received. Copy them now: they are shown only on this page.", "ok");
@@ -90,7 +91,10 @@ startPage((lib) => {
     clear(status);
     await whileBusy($("refresh"), "Refreshing…", async () => {
       try {
-        const token = await session.client.refresh(session.token.refreshToken);
+        // A new client (an empty cache) for each press, so that "Refresh" always asks the
+        // server: the package's cache may otherwise answer with the token it already holds.
+        const client = new lib.TokenClient(session.options);
+        const token = await client.refresh(session.token.refreshToken);
         session.token = token;
         show(token);
         announce(status, "New tokens received; the previous refresh token no longer works (rotation).", "ok");
