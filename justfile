@@ -107,7 +107,7 @@ build-py: setup-python
 # Tests
 
 # Every suite: Rust, wasm in Node and Chromium, the Node suite, pytest.
-test: setup test-rust test-wasm-node test-wasm-browser test-node test-types test-py
+test: setup test-rust test-wasm-node test-wasm-browser test-node test-types test-py test-e2e
 
 # Rust unit, integration and vector tests of the workspace.
 test-rust:
@@ -143,6 +143,11 @@ test-wasm-browser: setup-wasm-target setup-wasm-bindgen setup-chromium
 # The Node suite against the built npm package (its web build also in Chromium via playwright-core).
 test-node: build-wasm setup-chromium
     node --test tests/node/
+
+# The browser token pages (www/) in headless Chromium against the dev server, with screenshots
+# under target/e2e-screenshots/.
+test-e2e: build-wasm setup-chromium
+    node --test tests/e2e/
 
 # tests/types: the whole API, wrong usage refused (@ts-expect-error), a project on lib es2022, and
 # the package resolved through its package.json `exports` as Node and bundlers resolve it
