@@ -144,8 +144,7 @@ test-wasm-browser: setup-wasm-target setup-wasm-bindgen setup-chromium
 test-node: build-wasm setup-chromium
     node --test tests/node/
 
-# The browser token pages (www/) in headless Chromium against the dev server, with screenshots
-# under target/e2e-screenshots/.
+# The browser token pages (www/) in Chromium against the dev server; screenshots in target/e2e-screenshots/.
 test-e2e: build-wasm setup-chromium
     node --test tests/e2e/
 
