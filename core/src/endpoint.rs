@@ -13,20 +13,34 @@ use crate::client_auth::{basic_authorization, space_auth_key, BasicEncoding, Cli
 use crate::error::{Error, Result};
 use crate::form;
 use crate::grant::{Grant, TokenTypeHint};
-use crate::http::{HttpRequest, Method};
+use crate::http::{redact_url, HttpRequest, Method};
 use crate::secret::Secret;
 use std::borrow::Cow;
+use std::fmt;
 
 pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 pub const JSON_ACCEPT: &str = "application/json";
 
 /// A token endpoint and how this client authenticates to it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// `Debug` shows the URL without credentials it may carry (see [`crate::http::redact_url`]) and
+/// the secret as `[redacted]`.
+#[derive(Clone, PartialEq, Eq)]
 pub struct TokenEndpoint {
     pub url: String,
     pub client_id: String,
     pub client_secret: Option<Secret>,
     pub auth: ClientAuthMethod,
+}
+
+impl fmt::Debug for TokenEndpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenEndpoint")
+            .field("url", &redact_url(&self.url))
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret)
+            .field("auth", &self.auth)
+            .finish()
+    }
 }
 
 impl TokenEndpoint {

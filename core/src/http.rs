@@ -77,7 +77,7 @@ impl HttpRequest {
         let mut out = String::new();
         out.push_str(self.method.as_str());
         out.push(' ');
-        out.push_str(&self.url);
+        out.push_str(&redact_url(&self.url));
         out.push('\n');
         for (name, value) in &self.headers {
             out.push_str(name);
@@ -116,19 +116,68 @@ fn redact_body(content_type: Option<&str>, body: &str) -> String {
             Err(_) => REDACTED.to_owned(),
         }
     } else {
-        body.split('&')
-            .map(|pair| {
-                let (key, _) = pair.split_once('=').unwrap_or((pair, ""));
-                let name = form::decode_component(key).unwrap_or_default();
-                if SECRET_FIELDS.contains(&name.as_str()) {
-                    format!("{key}={REDACTED}")
-                } else {
-                    pair.to_owned()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("&")
+        redact_form(body)
     }
+}
+
+/// A form body or query string (RFC 6749 Appendix B) with the values of credential fields
+/// replaced by [`REDACTED`].
+fn redact_form(pairs: &str) -> String {
+    pairs
+        .split('&')
+        .map(|pair| {
+            let (key, _) = pair.split_once('=').unwrap_or((pair, ""));
+            let name = form::decode_component(key).unwrap_or_default();
+            if SECRET_FIELDS.contains(&name.as_str()) {
+                format!("{key}={REDACTED}")
+            } else {
+                pair.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// `url` with the credentials a configured URL may carry replaced by [`REDACTED`]: the userinfo
+/// of the authority (RFC 3986 §3.2.1, `https://id:secret@host/…`; RFC 9110 §4.2.4 forbids
+/// sending it, but a misconfigured endpoint can hold one) and the values of credential query
+/// parameters (`?client_secret=…`). Used by [`HttpRequest::redacted`] and `TokenEndpoint`'s
+/// `Debug`, so no printed form of a request or endpoint shows them.
+pub fn redact_url(url: &str) -> String {
+    let (head, fragment) = match url.split_once('#') {
+        Some((head, fragment)) => (head, Some(fragment)),
+        None => (url, None),
+    };
+    let (head, query) = match head.split_once('?') {
+        Some((head, query)) => (head, Some(query)),
+        None => (head, None),
+    };
+    let mut out = String::with_capacity(url.len());
+    match head.split_once("://") {
+        Some((scheme, rest)) => {
+            let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            out.push_str(scheme);
+            out.push_str("://");
+            match authority.rfind('@') {
+                Some(at) => {
+                    out.push_str(REDACTED);
+                    out.push_str(&authority[at..]);
+                }
+                None => out.push_str(authority),
+            }
+            out.push_str(path);
+        }
+        None => out.push_str(head),
+    }
+    if let Some(query) = query {
+        out.push('?');
+        out.push_str(&redact_form(query));
+    }
+    if let Some(fragment) = fragment {
+        out.push('#');
+        out.push_str(fragment);
+    }
+    out
 }
 
 fn redact_json(value: &mut json::Value) {
@@ -238,6 +287,27 @@ mod tests {
         for secret in ["c2VjcmV0OnNlY3JldA==", "s3cr", "xyz"] {
             assert!(!text.contains(secret), "{secret} leaked in {text}");
             assert!(!format!("{:?}", sample()).contains(secret));
+        }
+    }
+
+    #[test]
+    fn redacted_masks_credentials_in_the_url() {
+        for (url, shown) in [
+            (
+                "https://id:pw-secret@as.example/token?a=1&client_secret=qs-secret#f",
+                "https://[redacted]@as.example/token?a=1&client_secret=[redacted]#f",
+            ),
+            ("http://pw-secret@h", "http://[redacted]@h"),
+            (
+                "https://h/p?x=y@z&access%5Ftoken=t",
+                "https://h/p?x=y@z&access%5Ftoken=[redacted]",
+            ),
+            ("https://as.example/token", "https://as.example/token"),
+        ] {
+            assert_eq!(redact_url(url), shown);
+            let mut req = sample();
+            req.url = url.into();
+            assert!(req.redacted().starts_with(&format!("POST {shown}\n")));
         }
     }
 
