@@ -16,10 +16,10 @@ use crate::error::{
     WwwAuthenticate,
 };
 use crate::http::HttpResponse;
+use crate::json::{Map, Value};
 use crate::retry_after::parse_retry_after;
 use crate::time::UnixMillis;
 use crate::www_authenticate::parse_www_authenticate;
-use crate::json::{Map, Value};
 
 /// Longest `error_description` kept, in characters: a sentence or two, which is all §5.2 means
 /// it to be, bounded so that a server cannot flood logs through it.
@@ -67,18 +67,25 @@ impl Context {
                 .and_then(|v| parse_retry_after(v, now)),
             www_authenticate: resp
                 .header("www-authenticate")
-                .and_then(parse_www_authenticate),
+                .and_then(parse_www_authenticate)
+                .map(masked_challenge),
         }
     }
 }
 
+/// The challenge an error carries, with token-like runs of its parameter values masked: it is
+/// server text like `error_description` (a server may echo the rejected token there), and a
+/// token68 (`Negotiate <blob>`) is itself a credential. Names and short values (`realm`,
+/// `error`, `scope`) stay readable.
+fn masked_challenge(mut challenge: WwwAuthenticate) -> WwwAuthenticate {
+    for (_, value) in challenge.params.iter_mut() {
+        *value = mask_tokens(value);
+    }
+    challenge
+}
+
 /// An `OAuthError` from a body object whose `error` member is `code`.
-pub(crate) fn oauth_error(
-    obj: &Map,
-    code: &str,
-    status: u16,
-    context: Context,
-) -> Error {
+pub(crate) fn oauth_error(obj: &Map, code: &str, status: u16, context: Context) -> Error {
     Error::OAuth(Box::new(OAuthError {
         code: error_code(code),
         description: obj
@@ -192,6 +199,20 @@ mod tests {
         let body = r#"{"error":"invalid_request","error_description":42,"error_uri":"not a uri"}"#;
         let e = oauth(parse_error_response(&resp(400, &[], body), NOW));
         assert_eq!((e.description, e.uri), (None, None));
+    }
+
+    #[test]
+    fn challenge_values_are_masked() {
+        let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig123";
+        let challenge =
+            format!(r#"Bearer realm="as", error="invalid_token", error_description="bad {token}""#);
+        let e = parse_error_response(&resp(401, &[("WWW-Authenticate", &challenge)], ""), NOW);
+        assert!(!format!("{e:?}").contains(token), "{e:?}");
+        let Error::OAuth(o) = e else { panic!("{e:?}") };
+        let c = o.www_authenticate.expect("challenge kept");
+        assert_eq!(c.param("realm"), Some("as"));
+        assert_eq!(c.param("error_description"), Some("bad [masked]"));
+        assert_eq!(o.description.as_deref(), Some("bad [masked]"));
     }
 
     #[test]
