@@ -31,6 +31,8 @@ echo "== the same as an Authorization header:"
 TOKENSMITH_CLIENT_SECRET=demo-secret .venv/bin/tokensmith token "$url/v1/token" demo-client --scope ingr.api --header \
   | sed -E 's/(Bearer [A-Za-z0-9_-]{8})[^ ]*/\1…/'
 echo
+echo "== token pages (generate, copy, inspect, revoke; docs/pages.md): open $url/"
+echo
 if [[ "${DEMO_ONESHOT:-0}" == 1 ]]; then
   exit 0
 fi
