@@ -64,6 +64,8 @@ def main() -> None:
     challenge += [b'Bearer realm="example", error="invalid_token", error_description="The access token expired"',
                   b'Newauth realm="apps", type=1, title="Login to \\"apps\\"", Basic realm="simple"',
                   b"Negotiate a87421000492aa874209af8bc028"]
+    # json: [policy][bytes]; every body of the vectors under each duplicate policy.
+    write("json", [bytes([p]) + body_of(c["response"]) for c in cases for p in (0, 1)])
     write("token_response", token)
     write("error_response", error)
     write("retry_after", retry)
