@@ -25,6 +25,11 @@ pub enum CacheError {
     /// The fetch this caller waited for was abandoned by its ticket holder; look up again.
     #[error("the fetch this caller waited for was abandoned; look up again")]
     FetchAbandoned,
+    /// A cache file that group or others may read or write (see `file_mode.rs`).
+    #[error(
+        "cache file mode {mode:o} lets other users read or change it; not loaded (chmod 600 it)"
+    )]
+    FileNotPrivate { mode: u32 },
 }
 
 impl CacheError {
@@ -36,6 +41,7 @@ impl CacheError {
             CacheError::InvalidEntry { .. } => "cache_invalid_entry",
             CacheError::Serialize => "cache_serialize",
             CacheError::FetchAbandoned => "cache_fetch_abandoned",
+            CacheError::FileNotPrivate { .. } => "cache_file_not_private",
         }
     }
 }
