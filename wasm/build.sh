@@ -63,6 +63,15 @@ for (const name of names) {
 }
 fs.writeFileSync(dts, declared + "\n" + text);
 ' "$pkg/web/tokensmith.d.ts" wasm/js/errors.d.ts
+# Size (issue 6 budget): the glue and the snippets lose comments and whitespace (esbuild, from
+# node_modules; identifiers are kept, so class names and stack traces stay readable), and the
+# raw-export typings of the .wasm, which no public API refers to, are dropped.
+esbuild="node_modules/.bin/esbuild"
+while IFS= read -r -d '' js; do
+  "$esbuild" "$js" --minify-whitespace --minify-syntax --format=esm --log-level=warning --outfile="$js.min"
+  mv "$js.min" "$js"
+done < <(find "$pkg/web" -name '*.js' -print0)
+rm -f "$pkg/web/tokensmith_bg.wasm.d.ts"
 # The Node entry: an ES module (require()-able from Node 20.19 on) over ../web/.
 mkdir -p "$pkg/node"
 cp wasm/js/node-entry.js "$pkg/node/tokensmith.js"

@@ -2,6 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::form;
+use crate::quoted::quoted;
 use crate::secret::Secret;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
@@ -65,8 +66,9 @@ impl FromStr for ClientAuthMethod {
             .find(|m| m.as_str() == s)
             .ok_or_else(|| {
                 Error::InvalidInput(format!(
-                    "unknown client auth method {s:?}; expected one of client_secret_basic, \
-                     client_secret_basic_raw, client_secret_post, none, x_space_auth_key"
+                    "unknown client auth method {}; expected one of client_secret_basic, \
+                     client_secret_basic_raw, client_secret_post, none, x_space_auth_key",
+                    quoted(s)
                 ))
             })
     }
@@ -89,7 +91,8 @@ impl FromStr for BasicEncoding {
             "form" => Ok(BasicEncoding::Form),
             "raw" => Ok(BasicEncoding::Raw),
             _ => Err(Error::InvalidInput(format!(
-                "unknown Basic encoding {s:?}; expected \"form\" or \"raw\""
+                "unknown Basic encoding {}; expected \"form\" or \"raw\"",
+                quoted(s)
             ))),
         }
     }

@@ -384,7 +384,7 @@ impl fmt::Display for UnexpectedResponse {
         }
         write!(f, ")")?;
         if !self.excerpt.is_empty() {
-            write!(f, ": {:?}", self.excerpt)?;
+            write!(f, ": {}", crate::quoted::quoted(&self.excerpt))?;
         }
         Ok(())
     }

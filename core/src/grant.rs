@@ -2,6 +2,7 @@
 //! (§4.5, e.g. RFC 8693 token exchange), and the revocation hint of RFC 7009.
 
 use crate::error::{Error, Result};
+use crate::quoted::quoted;
 use crate::secret::Secret;
 use std::borrow::Cow;
 use std::fmt;
@@ -124,7 +125,8 @@ impl Grant {
                 for (name, value) in params {
                     if RESERVED_EXTENSION_PARAMS.contains(&name.as_str()) {
                         return Err(Error::InvalidInput(format!(
-                            "extension grant parameter {name:?} is set by tokensmith itself"
+                            "extension grant parameter {} is set by tokensmith itself",
+                            quoted(name)
                         )));
                     }
                     p.push((name, value.into()));
@@ -147,8 +149,9 @@ fn push_scope(p: &mut Vec<(&str, Cow<'_, str>)>, scope: &[String]) -> Result<()>
                 .all(|b| b == 0x21 || (0x23..=0x5B).contains(&b) || (0x5D..=0x7E).contains(&b));
         if !valid {
             return Err(Error::InvalidInput(format!(
-                "scope {s:?} is not a valid scope-token (RFC 6749 §3.3: visible ASCII except \" \
-                 and \\, no spaces)"
+                "scope {} is not a valid scope-token (RFC 6749 §3.3: visible ASCII except \" \
+                 and \\, no spaces)",
+                quoted(s)
             )));
         }
     }

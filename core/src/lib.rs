@@ -17,6 +17,7 @@ pub mod json;
 pub mod jwt;
 pub mod pat;
 pub mod pkce;
+pub mod quoted;
 pub mod response;
 pub mod retry_after;
 pub mod secret;

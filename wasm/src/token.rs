@@ -174,7 +174,8 @@ impl Token {
             shown(&t.access_token)
         );
         if let Some(scope) = &t.scope {
-            text.push_str(&format!(", scope {:?}", scope.join(" ")));
+            text.push_str(", scope ");
+            text.push_str(&tokensmith::quoted::quoted(&scope.join(" ")));
         }
         if t.refresh_token.is_some() {
             text.push_str(", with refresh token");
