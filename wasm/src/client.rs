@@ -227,9 +227,14 @@ impl TokenClient {
     /// answer is an already-resolved Promise of the same `Token` object, without asking core.
     #[wasm_bindgen(unchecked_return_type = "Promise<Token>")]
     pub fn token(&self) -> Promise {
-        if let Some(token) = self.inner.memo.borrow().get(now()) {
+        let now = now();
+        if let Some(token) = self.inner.memo.borrow().get(now) {
             return Promise::resolve(token);
         }
+        // Past its bound the memo is dropped: core's view of time never runs backwards (an
+        // expired token stays expired after the clock jumps back), and the memo must not bring
+        // the token back either when the clock later reads an earlier time.
+        self.inner.memo.borrow_mut().clear();
         let inner = Rc::clone(&self.inner);
         future_to_promise(async move {
             let token = get(&inner, inner.primary_grant(), 0, false).await?;
