@@ -1,8 +1,8 @@
 //! `decodeJwt` and `verifyJwt`: core decides, WebCrypto computes.
 //!
 //! `verifyJwt` runs [`tokensmith::jwt::webcrypto::prepare`] (decode, header rules, allowlist, key
-//! selection; HMAC verified right there in Rust), then `crypto.subtle.importKey` + `verify` for
-//! RSA, ECDSA and EdDSA signatures, then [`WebCryptoVerify::finish`] (claim rules of RFC 7519
+//! selection; HS256 verified right there in Rust), then `crypto.subtle.importKey` + `verify` for
+//! RSA, ECDSA, EdDSA, HS384 and HS512 signatures (SHA-512 stays out of the wasm module), then [`WebCryptoVerify::finish`] (claim rules of RFC 7519
 //! §4.1). The wasm links no asymmetric crypto: browsers and Node ≥ 20 ship it in `crypto.subtle`.
 
 use crate::convert::{
@@ -181,7 +181,11 @@ fn subtle() -> JsResult<SubtleCrypto> {
 async fn webcrypto_verify(pending: &WebCryptoVerify) -> JsResult<bool> {
     let subtle = subtle()?;
     let parse = |json: &str| JSON::parse(json).map_err(|_| JwtError::InvalidKey("key JSON"));
-    let jwk = parse(&pending.jwk_json)?;
+    // HS384/HS512: the shared secret (core keeps it out of `jwk_json`).
+    let jwk = match &pending.secret_jwk_json {
+        Some(secret) => parse(secret.expose_secret())?,
+        None => parse(&pending.jwk_json)?,
+    };
     let import_params = parse(&pending.import_params_json)?;
     let verify_params = parse(&pending.verify_params_json)?;
     let usages = Array::of1(&"verify".into());

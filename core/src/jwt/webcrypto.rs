@@ -16,14 +16,16 @@ use super::hs;
 use super::validation::{check_header_and_select_key, validate_claims, Validation, VerifiedJwt};
 use super::KeySet;
 use crate::json::{object, Map, Value};
+use crate::secret::Secret;
 use crate::time::UnixMillis;
 
 /// The result of [`prepare`].
 #[derive(Debug)]
 pub enum Prepared {
-    /// An HMAC token, verified and validated in Rust; nothing is left to do.
+    /// An HS256 token, verified and validated in Rust; nothing is left to do.
     Verified(VerifiedJwt),
-    /// An asymmetric token: verify the signature with WebCrypto, then call `finish`.
+    /// Any other algorithm (asymmetric, HS384, HS512): verify the signature with WebCrypto, then
+    /// call `finish`.
     NeedsWebCrypto(WebCryptoVerify),
 }
 
@@ -32,8 +34,12 @@ pub enum Prepared {
 pub struct WebCryptoVerify {
     /// The token's algorithm, already checked against the allowlist and the key.
     pub alg: Algorithm,
-    /// The selected public key as a JWK (JSON text) for `importKey("jwk", …)`.
+    /// The selected public key as a JWK (JSON text) for `importKey("jwk", …)`. For an HMAC key
+    /// only `{"kty":"oct"}`: the key itself is in [`Self::secret_jwk_json`].
     pub jwk_json: String,
+    /// For HS384/HS512: the shared secret as a JWK (`{"k":…,"kty":"oct"}`) for
+    /// `importKey("jwk", …)`, used instead of `jwk_json`. `None` for public keys.
+    pub secret_jwk_json: Option<Secret>,
     /// The `algorithm` argument of `importKey` (JSON text), e.g.
     /// `{"name":"RSASSA-PKCS1-v1_5","hash":"SHA-256"}`.
     pub import_params_json: String,
@@ -57,8 +63,11 @@ pub fn prepare(
 ) -> Result<Prepared, JwtError> {
     let jwt = decode_unverified(token)?;
     let (alg, key) = check_header_and_select_key(&jwt, keys, validation)?;
-    if let Some(secret) = key.hmac_secret() {
-        if !hs::verify(alg, secret, jwt.signing_input(), jwt.signature()) {
+    // HS256 is checked here, synchronously. HS384 and HS512 go to WebCrypto like the asymmetric
+    // algorithms: verifying them in Rust would link SHA-512 (which SHA-384 is built on) into the
+    // wasm module for these two alone.
+    if let (Some(secret), Algorithm::HS256) = (key.hmac_secret(), alg) {
+        if !hs::verify_hs256(secret, jwt.signing_input(), jwt.signature()) {
             return Err(JwtError::Signature);
         }
         validate_claims(&jwt.claims, validation, now)?;
@@ -81,7 +90,12 @@ pub fn prepare(
     let (import, verify) = webcrypto_params(alg);
     Ok(Prepared::NeedsWebCrypto(WebCryptoVerify {
         alg,
-        jwk_json: key.to_public_json(),
+        jwk_json: if key.hmac_secret().is_some() {
+            r#"{"kty":"oct"}"#.to_owned()
+        } else {
+            key.to_public_json()
+        },
+        secret_jwk_json: key.hmac_secret().map(|_| Secret::new(key.to_public_json())),
         import_params_json: import.to_json(),
         verify_params_json: verify.to_json(),
         signing_input: jwt.signing_input().to_vec(),
@@ -146,10 +160,73 @@ fn webcrypto_params(alg: Algorithm) -> (Value, Value) {
             object([("name", "Ed25519".into())]),
             object([("name", "Ed25519".into())]),
         ),
-        // HMAC never reaches WebCrypto (see `prepare`), but the mapping is total.
+        // HS384 and HS512 (see `prepare`); HS256 never reaches WebCrypto.
         Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => (
             object([("name", "HMAC".into()), ("hash", hash.into())]),
             object([("name", "HMAC".into())]),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jwt::Jwk;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
+    use base64::Engine as _;
+
+    const NOW: UnixMillis = UnixMillis(1_700_000_000_000);
+    const SECRET: &[u8] = b"a 64-byte shared secret, long enough for HS512 (RFC 7518 3.2)....";
+
+    fn hs_token(alg: Algorithm) -> String {
+        let header = B64URL.encode(format!(r#"{{"alg":"{}","typ":"JWT"}}"#, alg.as_str()));
+        let claims = B64URL.encode(r#"{"exp":1700000060,"sub":"s"}"#);
+        let input = format!("{header}.{claims}");
+        let tag = hs::sign(alg, SECRET, input.as_bytes()).unwrap();
+        format!("{input}.{}", B64URL.encode(tag))
+    }
+
+    fn keys() -> KeySet {
+        KeySet::new(vec![Jwk::from_hmac_secret(SECRET, None).unwrap()])
+    }
+
+    #[test]
+    fn hs256_is_verified_here() {
+        let v = Validation::new(&[Algorithm::HS256]);
+        let got = prepare(&hs_token(Algorithm::HS256), &keys(), &v, NOW).unwrap();
+        assert!(matches!(got, Prepared::Verified(jwt) if jwt.claims["sub"] == "s"));
+        let mut bad = hs_token(Algorithm::HS256);
+        bad.pop();
+        bad.push('A');
+        assert_eq!(
+            prepare(&bad, &keys(), &v, NOW).unwrap_err(),
+            JwtError::Signature
+        );
+    }
+
+    #[test]
+    fn hs384_and_hs512_go_to_webcrypto_with_the_secret_kept_secret() {
+        for (alg, hash) in [(Algorithm::HS384, "SHA-384"), (Algorithm::HS512, "SHA-512")] {
+            let v = Validation::new(&[alg]);
+            let Prepared::NeedsWebCrypto(step) = prepare(&hs_token(alg), &keys(), &v, NOW).unwrap()
+            else {
+                panic!("{alg}: verified in Rust");
+            };
+            let k = B64URL.encode(SECRET);
+            assert_eq!(step.jwk_json, r#"{"kty":"oct"}"#);
+            let jwk = step.secret_jwk_json.as_ref().unwrap().expose_secret();
+            assert_eq!(jwk, format!(r#"{{"k":"{k}","kty":"oct"}}"#));
+            assert_eq!(
+                step.import_params_json,
+                format!(r#"{{"hash":"{hash}","name":"HMAC"}}"#)
+            );
+            assert_eq!(step.verify_params_json, r#"{"name":"HMAC"}"#);
+            assert!(!format!("{step:?}").contains(&k), "{alg}: secret in Debug");
+            // The tag WebCrypto is given is the one in the token.
+            let tag = hs::sign(alg, SECRET, &step.signing_input).unwrap();
+            assert_eq!(step.signature, tag);
+            let jwt = step.finish(true, &v, NOW).unwrap();
+            assert_eq!(jwt.claims["sub"], "s");
+        }
     }
 }
