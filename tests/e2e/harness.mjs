@@ -115,11 +115,16 @@ export async function assertNoSecretLeaks(page, messages, secrets) {
   }
 }
 
-/** Saves full-page screenshots of `page` at both viewports as target/e2e-screenshots/<name>-*.png. */
+/**
+ * Saves full-page screenshots of `page` at both viewports as target/e2e-screenshots/<name>-*.png,
+ * and asserts that the page, in its current state, has no horizontal overflow at either width.
+ */
 export async function screenshots(page, name) {
   mkdirSync(screenshotDir, { recursive: true });
   for (const [label, viewport] of Object.entries(VIEWPORTS)) {
     await page.setViewportSize(viewport);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${name} is ${overflow}px wider than the ${label} viewport`);
     await page.screenshot({ path: join(screenshotDir, `${name}-${label}.png`), fullPage: true });
   }
   await page.setViewportSize(VIEWPORTS.desktop);
