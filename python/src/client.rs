@@ -568,9 +568,13 @@ impl TokenClient {
     }
 
     /// Loads tokens saved by `save_cache`; expired ones are skipped. A corrupted or newer-version
-    /// file raises `CacheError` and leaves the cache as it was. Returns `{"imported", "skipped"}`.
+    /// file, or one that group or others may read or write (POSIX), raises `CacheError` and
+    /// leaves the cache as it was. Returns `{"imported", "skipped"}`.
     fn load_cache<'py>(&self, py: Python<'py>, path: PathBuf) -> PyResult<Bound<'py, PyDict>> {
-        let text = Secret::new(py.detach(|| std::fs::read_to_string(&path))?);
+        let text = py
+            .detach(|| persist::read_private(&path))?
+            .map_err(|e| to_py_err(py, &tokensmith::Error::from(e)))?;
+        let text = Secret::new(text);
         let report = self
             .cache
             .import(text.expose_secret(), clock::now())
@@ -647,7 +651,9 @@ impl TokenClient {
         // The endpoint's secret is never shown.
         format!(
             "<TokenClient url={:?} client_id={:?} auth={}>",
-            self.endpoint.url, self.endpoint.client_id, self.endpoint.auth
+            tokensmith::http::redact_url(&self.endpoint.url),
+            self.endpoint.client_id,
+            self.endpoint.auth
         )
     }
 }

@@ -1,9 +1,10 @@
 //! Cache files for `TokenClient.save_cache` / `load_cache`: core's versioned export, written
 //! atomically (temporary file in the same directory, then rename) with mode 0600 from creation,
-//! because the file holds tokens.
+//! because the file holds tokens. Loading refuses a file that group or others may read or write
+//! (core's `cache::check_file_mode`).
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -46,4 +47,21 @@ pub fn write_private_atomic(path: &Path, text: &str) -> io::Result<()> {
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// Reads a cache file. The outer error is the OS's; the inner one is core's refusal of a file
+/// that is not private (judged on the opened file, so a swap after the check changes nothing).
+pub fn read_private(path: &Path) -> io::Result<Result<String, tokensmith::cache::CacheError>> {
+    let mut file = File::open(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = file.metadata()?.permissions().mode();
+        if let Err(refused) = tokensmith::cache::check_file_mode(mode) {
+            return Ok(Err(refused));
+        }
+    }
+    let mut text = String::new();
+    file.read_to_string(&mut text)?;
+    Ok(Ok(text))
 }

@@ -68,11 +68,30 @@ def _classify(exc: BaseException) -> TransportError:
         return transport_error("transport_timeout", "the request timed out")
     if isinstance(reason, (ssl.SSLError, ssl.CertificateError)):
         return transport_error("transport_tls", f"TLS failure: {type(reason).__name__}")
-    if isinstance(reason, (ConnectionResetError, http.client.RemoteDisconnected, BrokenPipeError)):
+    if isinstance(
+        reason,
+        (
+            ConnectionResetError,
+            http.client.RemoteDisconnected,
+            http.client.IncompleteRead,
+            BrokenPipeError,
+        ),
+    ):
         return transport_error("transport_reset", "the connection was reset")
     if isinstance(reason, (ConnectionError, socket.gaierror, OSError)):
         return transport_error("transport_connect", f"could not connect: {type(reason).__name__}")
     return transport_error("transport", f"transport failure: {type(reason).__name__}")
+
+
+def _read_whole(response: Any) -> bytes:
+    """The body, up to ``MAX_READ_BYTES``. ``read(amt)`` of http.client returns a short body
+    without an error when the connection closes before ``Content-Length`` bytes arrived; that is
+    a broken connection (``transport_reset``, retried), not a truncated answer of the server."""
+    data: bytes = response.read(MAX_READ_BYTES)
+    missing = getattr(response, "length", None)
+    if len(data) < MAX_READ_BYTES and missing:
+        raise transport_error("transport_reset", "the connection closed before the whole body")
+    return data
 
 
 class UrllibTransport:
@@ -98,17 +117,14 @@ class UrllibTransport:
             request.add_header(name, value)
         try:
             with self._opener.open(request, timeout=self.timeout) as response:
-                return (
-                    response.status,
-                    list(response.headers.items()),
-                    response.read(MAX_READ_BYTES),
-                )
+                data = _read_whole(response)
+                return response.status, list(response.headers.items()), data
         except urllib.error.HTTPError as error:
             # 4xx/5xx (and 3xx, not followed) arrive as HTTPError; their body is the answer.
             if 300 <= error.code < 400:
                 raise _redirect_error(error.code) from None
             try:
-                data = error.read(MAX_READ_BYTES)
+                data = _read_whole(error)
             except (OSError, http.client.HTTPException) as exc:
                 raise _classify(exc) from None
             finally:
