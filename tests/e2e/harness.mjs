@@ -5,7 +5,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,25 +34,27 @@ export const DEMO_SECRETS = ["demo-secret", "demo-password"];
 export const VIEWPORTS = { desktop: { width: 1280, height: 900 }, narrow: { width: 390, height: 844 } };
 
 /**
- * Starts the dev server (built by cargo unless TOKENSMITH_DEVSERVER names a binary) and Chromium.
+ * Starts the dev server (built by cargo unless TOKENSMITH_DEVSERVER names a binary; the demo
+ * configuration unless `config` holds a TOML text) and Chromium with a fresh profile.
  * Returns `{ url, browser, newPage(), restart(), stop() }`.
  */
-export async function startEnvironment() {
+export async function startEnvironment({ config = null } = {}) {
   // TOKENSMITH_DEVSERVER names an already built binary (skips the cargo build).
   let binary = process.env.TOKENSMITH_DEVSERVER;
   if (!binary) {
     execFileSync("cargo", ["build", "--quiet", "-p", "tokensmith-devserver"], { cwd: repo, stdio: "inherit" });
     binary = join(repo, "target/debug/tokensmith-devserver");
   }
-  const server = spawn(
-    binary,
-    ["--port", "0", "--www", join(repo, "www"), "--pkg", join(repo, "wasm/pkg")],
-    { stdio: ["ignore", "pipe", "ignore"] },
-  );
+  const profile = mkdtempSync(join(tmpdir(), "tokensmith-e2e-"));
+  const args = ["--port", "0", "--www", join(repo, "www"), "--pkg", join(repo, "wasm/pkg")];
+  if (config) {
+    writeFileSync(join(profile, "devserver.toml"), config);
+    args.push("--config", join(profile, "devserver.toml"));
+  }
+  const server = spawn(binary, args, { stdio: ["ignore", "pipe", "ignore"] });
   const [url] = await once(createInterface({ input: server.stdout }), "line");
   assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
-  const profile = mkdtempSync(join(tmpdir(), "tokensmith-e2e-profile-"));
-  const context = await chromium.launchPersistentContext(profile, {
+  const context = await chromium.launchPersistentContext(join(profile, "chromium"), {
     executablePath: CHROMIUM,
     args: CHROMIUM_ARGS,
     headless: true,
