@@ -390,3 +390,67 @@ def test_m12_vector_bytes_are_rfc6749_form_encoding() -> None:
     cred = M12["credentials"][0]
     raw = base64.b64decode(cred["authorization"].removeprefix("Basic ")).decode()
     assert raw == "weird%3Aid%2B%25x+%C3%A9:p%40ss%3Aw%2Brd+%252F%2F%C3%A9%E2%82%AC"
+
+
+def _jwks(devserver: DevServer) -> dict[str, Any]:
+    with urllib.request.urlopen(devserver.base + "/.well-known/jwks.json", timeout=5) as r:
+        keys: dict[str, Any] = json.loads(r.read())
+    return keys
+
+
+@pytest.mark.parametrize("transport", _transports())
+def test_m10_server_restart(devserver: DevServer, transport: str) -> None:
+    """New signing key, refresh tokens forgotten: the forced refresh is refused (invalid_grant)
+    and core falls back to the password grant once, in the same call; the new token verifies
+    with the new key set and the old one no longer does."""
+    devserver.reset()
+    send, sent = _recording(transport)
+    client = tokensmith.TokenClient(
+        devserver.base + CLIENT["path"],
+        CLIENT["client_id"],
+        CLIENT["client_secret"],
+        transport=send,
+    )
+    before = client.password("demo-user", "demo-password")
+    assert before.refresh_token
+    devserver.admin("POST", "/admin/restart")
+    after = client.password("demo-user", "demo-password", force=True)
+    assert [grant for grant, _ in sent] == ["password", "refresh_token", "password"]
+    jwks = _jwks(devserver)
+    tokensmith.verify_jwt(after.access_token, jwks, algorithms=["RS256"])
+    with pytest.raises(tokensmith.JwtError) as info:
+        tokensmith.verify_jwt(before.access_token, jwks, algorithms=["RS256"])
+    assert info.value.code == "jwt_key_not_found"
+
+
+@pytest.mark.parametrize("transport", _transports())
+def test_m9_concurrent_forced_refresh_of_one_rotating_token(
+    devserver: DevServer, transport: str
+) -> None:
+    """16 threads force a refresh of one rotating refresh token at once: one request, one token
+    for all (a second request with the rotated-away token would revoke the whole family)."""
+    devserver.reset()
+    send, sent = _recording(transport)
+    client = tokensmith.TokenClient(
+        devserver.base + CLIENT["path"],
+        CLIENT["client_id"],
+        CLIENT["client_secret"],
+        transport=send,
+    )
+    first = client.password("demo-user", "demo-password")
+    devserver.plan({"kind": "slow", "delay_ms": 300, "count": 1})
+    barrier = threading.Barrier(16)
+    tokens: list[str] = []
+
+    def call() -> None:
+        barrier.wait()
+        tokens.append(client.password("demo-user", "demo-password", force=True).access_token)
+
+    threads = [threading.Thread(target=call) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(tokens)) == 1
+    assert tokens[0] != first.access_token
+    assert [grant for grant, _ in sent] == ["password", "refresh_token"]

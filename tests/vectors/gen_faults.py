@@ -216,8 +216,8 @@ scenario("m9-refresh-omitted", 9, "refresh answer without refresh_token: the old
          {"second_refresh_sends": "the first refresh token"}, ["rust"])
 scenario("m9-refresh-invalid-grant", 9, "refresh rejected with invalid_grant: one fallback to the primary grant in the same flight, no loop",
          {"requests": ["refresh_token", "password"], "token": True}, ["rust"])
-scenario("m9-concurrent-refresh", 9, "16 concurrent callers on one stale rotating token: exactly one refresh request",
-         {"refresh_requests": 1, "all_get_a_token": True}, ["rust", "node"])
+scenario("m9-concurrent-refresh", 9, "16 concurrent callers on one rotating refresh token (expired access token in Rust and Node, forced refresh in Python): exactly one refresh request, one token for all",
+         {"refresh_requests": 1, "all_get_a_token": True}, ["rust", "node", "python"])
 scenario("m10-server-restart", 10, "server restart (new key, refresh tokens forgotten): refresh fails with invalid_grant, falls back to the password grant once; the new token verifies against the new JWKS",
          {"requests_after_restart": 2, "token_verifies_with_new_jwks": True}, ["rust", "python"])
 scenario("m11-clock-forward", 11, "client clock jumps forward past expiry: one new fetch, never an expired token",
