@@ -146,7 +146,9 @@ test-node: build-wasm setup-chromium
 
 # The browser token pages (www/) in Chromium against the dev server; screenshots in target/e2e-screenshots/.
 test-e2e: build-wasm setup-chromium
-    node --test tests/e2e/
+    # The dev server is built once here; each test file starts that binary on its own port.
+    cargo build --quiet -p tokensmith-devserver
+    TOKENSMITH_DEVSERVER=target/debug/tokensmith-devserver node --test tests/e2e/
 
 # tests/types: the whole API, wrong usage refused (@ts-expect-error), a project on lib es2022, and
 # the package resolved through its package.json `exports` as Node and bundlers resolve it
