@@ -161,7 +161,7 @@ impl KeycloakClient {
     fn __repr__(&self) -> String {
         format!(
             "<KeycloakClient url={:?} client_id={:?} offline={}>",
-            self.endpoint.url,
+            tokensmith::http::redact_url(&self.endpoint.url),
             self.endpoint.client_id,
             if self.offline { "True" } else { "False" }
         )

@@ -174,7 +174,7 @@ impl SdxClient {
     fn __repr__(&self) -> String {
         format!(
             "<SdxClient url={:?} client_id={:?} keep_credentials={}>",
-            self.endpoint.url,
+            tokensmith::http::redact_url(&self.endpoint.url),
             self.endpoint.client_id,
             if self.keep_credentials {
                 "True"

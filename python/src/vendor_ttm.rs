@@ -412,7 +412,7 @@ impl TechnicalTokenManager {
         // Never the secret: the token URL, the host tenant and the chunk size only.
         format!(
             "<TechnicalTokenManager url={:?} host_tenant={:?} batch_size={}>",
-            self.inner.ttm.token_url(),
+            tokensmith::http::redact_url(&self.inner.ttm.token_url()),
             self.inner.ttm.host_tenant(),
             self.inner.ttm.batch_size()
         )
