@@ -116,3 +116,21 @@ test("the Keycloak preset: password grant at the realm, refresh refused after a 
   await page.waitForSelector("#invalid:not([hidden])");
   assert.match(await page.textContent("#invalid-detail"), /Token is not active/);
 });
+
+test("when the browser refuses the clipboard, the token is selected and the page says so", async () => {
+  const { page, messages } = await openPage(env, "app-tokens.html");
+  await page.click("#submit");
+  await page.waitForSelector("#result:not([hidden])");
+  await page.evaluate(() => {
+    navigator.clipboard.writeText = () => Promise.reject(new DOMException("denied", "NotAllowedError"));
+  });
+  await page.click("#access-token-copy");
+  await page.waitForFunction(() => /did not allow copying/.test(document.querySelector("#status").textContent));
+  assert.equal(await page.getAttribute("#status", "data-kind"), "error");
+  const selection = await page.evaluate(() => {
+    const field = document.activeElement;
+    return [field.id, field.selectionStart, field.selectionEnd, field.value.length];
+  });
+  assert.deepEqual(selection, ["access-token", 0, selection[3], selection[3]]);
+  await assertNoSecretLeaks(page, messages, [...DEMO_SECRETS, await page.inputValue("#access-token")]);
+});
