@@ -15,7 +15,7 @@
 
 mod blocking;
 mod fetch;
-mod password_key;
+mod secret_key;
 mod source;
 mod step;
 

@@ -2,7 +2,7 @@
 //! translation between the cache's tickets and HTTP requests and responses.
 
 use super::fetch::Fetch;
-use super::password_key::password_discriminator;
+use super::secret_key::secret_discriminator;
 use super::step::{FinishStep, Step};
 use crate::cache::{
     CacheKey, Completion, FetchPlan, Lookup, LookupOptions, Outcome, Ticket, TokenCache,
@@ -18,9 +18,10 @@ use std::fmt;
 use std::sync::Arc;
 
 /// One cached token: `primary` sent to `endpoint`, kept in `cache` under the key
-/// [`CacheKey::for_grant`] gives (for a password grant, plus a discriminator derived from the
-/// password, see `password_key.rs`). Several sources may share one cache (a client with one source
-/// per user or scope); they never share keys unless their grants are the same.
+/// [`CacheKey::for_grant`] gives (for a password or refresh-token grant, plus a discriminator
+/// derived from the password or the refresh token, see `secret_key.rs`). Several sources may
+/// share one cache (a client with one source per user or scope); they never share keys unless
+/// their grants are the same.
 #[derive(Clone)]
 pub struct TokenSource {
     endpoint: TokenEndpoint,
@@ -51,8 +52,14 @@ impl TokenSource {
     ) -> Result<Self> {
         parse.validate()?;
         let mut builder = CacheKey::builder_for_grant(&endpoint, &primary);
-        if let Grant::Password { password, .. } = &primary {
-            builder = builder.discriminator(Some(&password_discriminator(password)));
+        match &primary {
+            Grant::Password { password, .. } => {
+                builder = builder.discriminator(Some(&secret_discriminator(password)));
+            }
+            Grant::RefreshToken { refresh_token, .. } => {
+                builder = builder.discriminator(Some(&secret_discriminator(refresh_token)));
+            }
+            _ => {}
         }
         let key = builder.build();
         Ok(TokenSource {

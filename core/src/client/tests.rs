@@ -368,3 +368,39 @@ fn a_wrong_password_never_gets_the_token_cached_for_the_right_one() {
     assert!(wrong.request.body_text().contains("password=wrong-pw"));
     assert!(!format!("{:?}", right.key()).contains("right-pw"));
 }
+
+#[test]
+fn two_refresh_tokens_at_one_client_never_share_a_cached_token() {
+    let base = source();
+    let refresh = |rt: &str| {
+        let grant = Grant::RefreshToken {
+            refresh_token: Secret::new(rt),
+            scope: vec![],
+        };
+        TokenSource::new(
+            base.endpoint().clone(),
+            grant,
+            base.cache().clone(),
+            ParseOptions::default(),
+        )
+        .unwrap()
+    };
+    let alice = refresh("rt-alice-1");
+    let fetch = send(alice.begin(at(0), 0, false));
+    done(alice.finish(
+        fetch,
+        ok("AT-alice", 3600, Some("rt-alice-2")),
+        at(0),
+        at(0),
+    ))
+    .unwrap();
+    // The same refresh token again: the cached token, no request.
+    assert!(matches!(
+        refresh("rt-alice-1").begin(at(1), 0, false),
+        Step::Ready(_)
+    ));
+    // Another user's refresh token: its own request, never alice's token.
+    let bob = send(refresh("rt-bob-1").begin(at(1), 0, false));
+    assert!(bob.request.body_text().contains("refresh_token=rt-bob-1"));
+    assert!(!format!("{:?}", alice.key()).contains("rt-alice"));
+}

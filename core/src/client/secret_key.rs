@@ -1,12 +1,15 @@
-//! Password-grant cache keys: a token obtained with a password is served only to callers that
-//! present the same password.
+//! Cache keys of grants that carry a secret: a token obtained with a password or a refresh
+//! token is served only to callers that present the same password or refresh token.
 //!
 //! The cache key of a password grant names the user, not the password (RFC 6749 §4.3), so
-//! without this a caller with a wrong password would get the token cached for the right one.
-//! The key's discriminator is HMAC-SHA-256(process key, password), truncated: the process key
+//! without this a caller with a wrong password would get the token cached for the right one; the
+//! key of a refresh-token grant (RFC 6749 §6) names no one at all, so without this two users'
+//! refresh tokens at one client would share one entry and the second user would get the first
+//! user's access token.
+//! The key's discriminator is HMAC-SHA-256(process key, secret), truncated: the process key
 //! is random and never leaves memory, so the discriminator (which appears in `Debug` and in cache
-//! exports) reveals nothing that could be tested offline against password guesses. The price:
-//! password-grant entries of a cache file saved by another process never match (they expire;
+//! exports) reveals nothing that could be tested offline against guesses. The price: password
+//! and refresh-token entries of a cache file saved by another process never match (they expire;
 //! client-credentials entries are unaffected).
 
 use crate::secret::Secret;
@@ -31,11 +34,11 @@ fn process_key() -> Option<&'static [u8; PROCESS_KEY_LEN]> {
     .as_ref()
 }
 
-/// The discriminator of a password-grant key.
-pub(crate) fn password_discriminator(password: &Secret) -> String {
+/// The discriminator of the key of a grant that carries `secret` (a password or a refresh token).
+pub(crate) fn secret_discriminator(secret: &Secret) -> String {
     let mac = process_key().and_then(|key| {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).ok()?;
-        mac.update(password.expose_secret().as_bytes());
+        mac.update(secret.expose_secret().as_bytes());
         Some(mac.finalize().into_bytes())
     });
     match mac {
@@ -58,9 +61,9 @@ mod tests {
 
     #[test]
     fn same_password_same_discriminator_and_no_password_in_it() {
-        let a = password_discriminator(&Secret::new("hunter2-pw"));
-        assert_eq!(a, password_discriminator(&Secret::new("hunter2-pw")));
-        assert_ne!(a, password_discriminator(&Secret::new("hunter3-pw")));
+        let a = secret_discriminator(&Secret::new("hunter2-pw"));
+        assert_eq!(a, secret_discriminator(&Secret::new("hunter2-pw")));
+        assert_ne!(a, secret_discriminator(&Secret::new("hunter3-pw")));
         assert_eq!(a.len(), 2 * DISCRIMINATOR_BYTES);
         assert!(!a.contains("hunter"));
     }
