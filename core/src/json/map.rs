@@ -100,11 +100,80 @@ impl IntoIterator for Map {
     }
 }
 
+impl Map {
+    /// A map of `entries` in any order; of a repeated name the last entry wins. Sorting once
+    /// keeps this O(n log n) (inserting one by one into the sorted vector would be O(n²), which
+    /// a large response body must not be able to trigger).
+    pub(super) fn from_entries(entries: Vec<(String, Value)>) -> Self {
+        let mut numbered: Vec<Numbered> = entries
+            .into_iter()
+            .enumerate()
+            .map(|(i, (k, v))| (k, i, v))
+            .collect();
+        sort_numbered(&mut numbered);
+        Map::from_sorted(numbered)
+    }
+
+    /// A map of entries sorted by [`sort_numbered`]; of a repeated name the one with the
+    /// highest number (the last) is kept.
+    pub(super) fn from_sorted(mut numbered: Vec<Numbered>) -> Self {
+        numbered.dedup_by(|later_in_order, kept| later_in_order.0 == kept.0);
+        Map {
+            entries: numbered.into_iter().map(|(k, _, v)| (k, v)).collect(),
+        }
+    }
+}
+
+/// A member with its position in the input (any increasing number).
+pub(super) type Numbered = (String, usize, Value);
+
+/// Sorts by name, and within a name the highest number first. Heapsort: O(n log n) in every
+/// case and a few hundred bytes of code, where `sort_unstable_by` would add another
+/// monomorphised pattern-defeating quicksort (~3 KB) to the wasm module.
+pub(super) fn sort_numbered(members: &mut [Numbered]) {
+    fn before(a: &Numbered, b: &Numbered) -> bool {
+        a.0.cmp(&b.0).then(b.1.cmp(&a.1)).is_lt()
+    }
+    // Moves `node` down the max-heap `v[..end]` until both children are not greater.
+    fn sift_down(v: &mut [Numbered], mut node: usize, end: usize) {
+        loop {
+            let mut child = 2 * node + 1;
+            if child >= end {
+                return;
+            }
+            if child + 1 < end && before(&v[child], &v[child + 1]) {
+                child += 1;
+            }
+            if !before(&v[node], &v[child]) {
+                return;
+            }
+            v.swap(node, child);
+            node = child;
+        }
+    }
+    let n = members.len();
+    for node in (0..n / 2).rev() {
+        sift_down(members, node, n);
+    }
+    for end in (1..n).rev() {
+        members.swap(0, end);
+        sift_down(members, 0, end);
+    }
+}
+
+/// In members sorted by [`sort_numbered`]: the position of the first repetition of a name in
+/// input order (the second occurrence of the name repeated earliest), if any.
+pub(super) fn first_repetition(sorted: &[Numbered]) -> Option<usize> {
+    sorted
+        .windows(2)
+        .filter(|pair| pair[0].0 == pair[1].0)
+        .map(|pair| pair[0].1)
+        .min()
+}
+
 impl FromIterator<(String, Value)> for Map {
     fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Self {
-        let mut map = Map::new();
-        map.extend(iter);
-        map
+        Map::from_entries(iter.into_iter().collect())
     }
 }
 

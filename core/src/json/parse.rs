@@ -1,6 +1,7 @@
 //! A strict RFC 8259 parser: one value, nothing but whitespace around it, UTF-8, no comments,
 //! no trailing commas, no NaN or infinities, nesting limited.
 
+use super::map::{first_repetition, sort_numbered, Numbered};
 use super::{Map, Number, Value};
 
 /// Containers nested deeper than this are refused (an attacker's `[[[[…` must not exhaust the
@@ -171,28 +172,48 @@ impl Parser<'_> {
             Duplicates::Reject => true,
             Duplicates::RejectTopLevel => self.depth == 1,
         };
-        let mut map = Map::new();
-        let mut first = true;
+        // Members with their byte positions, sorted once at the end: inserting one by one into
+        // the sorted map would be O(n²) in the number of members.
+        let mut members = Vec::new();
+        let parsed = self.members(&mut members);
+        if reject {
+            // A repeated name is the error even when the object breaks off later: serde_json
+            // refused it on reading the name, before anything after it. `members` holds every
+            // name read so far, the one whose value failed included.
+            sort_numbered(&mut members);
+            if let Some(at) = first_repetition(&members) {
+                self.pos = at;
+                return Err(ErrorKind::Duplicate);
+            }
+            parsed?;
+        } else {
+            parsed?;
+            sort_numbered(&mut members);
+        }
+        Ok(Value::Object(Map::from_sorted(members)))
+    }
+
+    /// The members of an object after its `{`, through its `}`.
+    fn members(&mut self, members: &mut Vec<Numbered>) -> Step<()> {
         loop {
             match self.next_token()? {
-                b'}' if first => return Ok(Value::Object(map)),
+                b'}' if members.is_empty() => return Ok(()),
                 b'"' => {}
                 _ => return Err(self.back(ErrorKind::Syntax)),
             }
-            first = false;
             let name_at = self.pos - 1;
             let name = self.string()?;
+            members.push((name, name_at, Value::Null));
             if self.next_token()? != b':' {
                 return Err(self.back(ErrorKind::Syntax));
             }
             let value = self.value()?;
-            if map.insert(name, value).is_some() && reject {
-                self.pos = name_at;
-                return Err(ErrorKind::Duplicate);
+            if let Some(last) = members.last_mut() {
+                last.2 = value;
             }
             match self.next_token()? {
                 b',' => {}
-                b'}' => return Ok(Value::Object(map)),
+                b'}' => return Ok(()),
                 _ => return Err(self.back(ErrorKind::Syntax)),
             }
         }

@@ -279,3 +279,45 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn many_members_parse_in_n_log_n() {
+    // 200 000 members in reverse name order: inserting one by one into the sorted vector would
+    // move ~10^10 entries; sorting once does not. A regression shows as this test hanging.
+    let mut text = String::from("{");
+    for i in (0..200_000).rev() {
+        if i != 199_999 {
+            text.push(',');
+        }
+        text.push_str(&format!("\"k{i:06}\":{i}"));
+    }
+    text.push_str(",\"k000000\":\"last\"}");
+    let v = parse_str(&text, Duplicates::KeepLast).unwrap();
+    let map = v.as_object().unwrap();
+    assert_eq!(map.len(), 200_000);
+    assert_eq!(map["k000000"], "last");
+    assert_eq!(map["k199999"], 199_999);
+    assert!(map.keys().zip(map.keys().skip(1)).all(|(a, b)| a < b));
+    let e = parse_str(&text, Duplicates::Reject).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Duplicate);
+}
+
+#[test]
+fn duplicate_is_reported_before_a_later_syntax_error() {
+    for dup in [Duplicates::Reject, Duplicates::RejectTopLevel] {
+        assert_eq!(
+            parse(br#"{"a":1,"a":2,"#, dup).unwrap_err().kind,
+            ErrorKind::Duplicate
+        );
+        assert_eq!(
+            parse(br#"{"a":1,"a":"#, dup).unwrap_err().kind,
+            ErrorKind::Duplicate
+        );
+    }
+    assert_eq!(
+        parse(br#"{"a":1,"a":2,"#, Duplicates::KeepLast)
+            .unwrap_err()
+            .kind,
+        ErrorKind::Eof
+    );
+}
