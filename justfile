@@ -230,6 +230,18 @@ fuzz:
     done
     exit "$failed"
 
+# Not part of `test`. Three bounded runs (each about a minute; SOAK_* variables scale them, see
+# bench/soak/README.md) with 1-second tokens: the core engine (64 threads x 100,000 calls over
+# TokenCache), Python (64 threads x 100,000 calls) and Node (10,000 concurrent calls, then
+# sustained rounds) against the dev server. Prints requests per key per lifetime, errors,
+# latency percentiles and RSS.
+# Soak the cache in all three runtimes (requests per key per lifetime, errors, latency, memory).
+soak: build-py build-wasm
+    cargo build --quiet -p tokensmith-devserver
+    cargo run --release --quiet -p tokensmith --example soak
+    "{{venv}}/bin/python" bench/soak/soak.py
+    node --expose-gc bench/soak/soak.mjs
+
 # ---------------------------------------------------------------------------------------------
 # Demo
 
