@@ -128,9 +128,12 @@ mod tests {
             refresh_expiry: RefreshExpiry::At(UnixMillis::from_secs(2000)),
             scope: Some(vec!["a".into()]),
             id_token: None,
-            extra: [("session".to_string(), crate::json::test_json!("sess-secret"))]
-                .into_iter()
-                .collect(),
+            extra: [(
+                "session".to_string(),
+                crate::json::test_json!("sess-secret"),
+            )]
+            .into_iter()
+            .collect(),
         }
     }
 

@@ -14,8 +14,7 @@ fn filled() -> tokensmith::cache::TokenCache {
         RefreshExpiry::At(at(86_400_000)),
     );
     t.id_token = Some(Secret::new("id-secret-a"));
-    t.extra
-        .insert("session".into(), "sess-secret-a".into());
+    t.extra.insert("session".into(), "sess-secret-a".into());
     t.scope = Some(vec!["read".into()]);
     fill(&c, &key("a"), t, at(0));
     fill(&c, &key("b"), token("at-secret-b", 0, 60_000), at(0));

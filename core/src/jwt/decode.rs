@@ -6,8 +6,8 @@
 
 use super::error::JwtError;
 use super::strict_json::{parse_object, StrictJsonError};
-use base64::Engine as _;
 use crate::json::{Map, Value};
+use base64::Engine as _;
 use std::fmt;
 
 /// The longest JWT accepted, in bytes, checked before anything is decoded.

@@ -10,8 +10,8 @@ use super::algorithm::{Algorithm, KeyFamily};
 use super::error::JwtError;
 use super::spki::{looks_like_key_encoding, parse_public_pem, PublicComponents};
 use super::strict_json::parse_object;
-use base64::Engine as _;
 use crate::json::{Map, Value};
+use base64::Engine as _;
 use std::fmt;
 use zeroize::Zeroizing;
 

@@ -7,10 +7,10 @@ use super::algorithm::{Algorithm, KeyFamily};
 use super::error::JwtError;
 use super::hs;
 use super::verify::backend_alg;
+use crate::json::{Map, Value};
 use crate::secret::Secret;
 use base64::Engine as _;
 use jsonwebtoken::EncodingKey;
-use crate::json::{Map, Value};
 use std::fmt;
 use zeroize::Zeroizing;
 
@@ -87,11 +87,7 @@ impl SigningKey {
 }
 
 /// Signs `claims` with `key` as a compact JWS. The algorithm must fit the key's type.
-pub fn sign(
-    claims: &Map,
-    alg: Algorithm,
-    key: &SigningKey,
-) -> Result<Secret, JwtError> {
+pub fn sign(claims: &Map, alg: Algorithm, key: &SigningKey) -> Result<Secret, JwtError> {
     if alg.family() != key.family {
         return Err(JwtError::KeyAlgorithmMismatch);
     }

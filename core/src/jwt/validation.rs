@@ -10,8 +10,8 @@ use super::algorithm::Algorithm;
 use super::decode::UnverifiedJwt;
 use super::error::JwtError;
 use super::jwk::{Jwk, KeySet};
-use crate::time::UnixMillis;
 use crate::json::{Map, Value};
+use crate::time::UnixMillis;
 
 /// Default clock skew tolerated on `exp` and `nbf`, in seconds: 30 s covers NTP-synchronised
 /// hosts with room to spare while keeping an expired token usable for at most half a minute.

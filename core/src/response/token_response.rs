@@ -21,10 +21,10 @@ use super::scope::parse_scope;
 use super::ParseOptions;
 use crate::error::{Error, Result};
 use crate::http::HttpResponse;
+use crate::json::{Map, Value};
 use crate::secret::Secret;
 use crate::time::UnixMillis;
 use crate::token::Token;
-use crate::json::{Map, Value};
 
 /// Parse a token endpoint's answer to a request sent at `sent_at`.
 pub fn parse_token_response(

@@ -6,9 +6,9 @@ use super::ttm::{TechnicalTokenManager, TTM_USER_TENANTS_PATH};
 use super::ttm_parse::{json_object, unexpected};
 use crate::error::{Error, Result, UnexpectedReason};
 use crate::http::{HttpRequest, HttpResponse, Method};
+use crate::json::Value;
 use crate::secret::Secret;
 use crate::time::UnixMillis;
-use crate::json::Value;
 
 /// 100 tenants per page: the largest `size` the Technical Token Manager accepts (400 above it),
 /// so listing takes the fewest calls.
