@@ -146,6 +146,15 @@ fn set_attributes(
         "retry_after",
         error.retry_after().map(|r| r.delay_ms as f64 / 1000.0),
     )?;
+    if error.family() == ErrorFamily::Response {
+        // Why the answer was unusable (`not_json`, `truncated`, …), like the npm package's
+        // `reason`; None for a JSON object that breaks an RFC 6749 §5.1 rule.
+        let reason = match error {
+            Error::UnexpectedResponse(e) => Some(e.reason.code()),
+            _ => None,
+        };
+        exc.setattr("reason", reason)?;
+    }
     if let Error::OAuth(e) = error {
         exc.setattr("error", e.code.as_str())?;
         exc.setattr("description", e.description.as_deref())?;

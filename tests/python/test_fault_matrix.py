@@ -166,6 +166,9 @@ def _check_error(case_id: str, exc: BaseException | None, want: dict[str, Any]) 
     assert exc.code == want["code"], f"{case_id}: {exc}"
     if "status" in want:
         assert exc.status == want["status"], case_id
+    if "reason" in want:
+        assert isinstance(exc, tokensmith.ResponseError)
+        assert exc.reason == want["reason"], case_id
     if "error" in want:
         assert isinstance(exc, tokensmith.OAuthError)
         assert exc.error == want["error"], case_id
