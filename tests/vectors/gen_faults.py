@@ -146,9 +146,10 @@ for id, title, members in (
     ("m5-token-type-not-a-token", "token_type not an HTTP token ('Bear er')", {"token_type": "Bear er"}),
 ):
     case(id, 5, title, faults=[patch(**members)], calls=[err("response", "invalid_token_response")], requests=1)
-case("m5-token-type-unknown", 5,
-     "token_type unknown ('MAC'): kept as sent, so Authorization says 'MAC …' (documented choice, see docs/reliability.md)",
-     faults=[patch(token_type="MAC")], calls=[token(token_type="MAC")], requests=1)
+for unknown in ("MAC", "DPoP"):
+    case(f"m5-token-type-{unknown.lower()}", 5,
+         f"token_type {unknown!r}: not understood, so not used (RFC 6749 §7.1; the client has no DPoP proofs)",
+         faults=[patch(token_type=unknown)], calls=[err("response", "invalid_token_response")], requests=1)
 case("m5-token-type-lowercase", 5, "token_type 'bearer' is normalised to 'Bearer' (RFC 6749 §5.1: case-insensitive)",
      faults=[patch(token_type="bearer")], calls=[token(token_type="Bearer")], requests=1)
 

@@ -8,7 +8,7 @@ use crate::cache::{
     CacheKey, Completion, FetchPlan, Lookup, LookupOptions, Outcome, Ticket, TokenCache,
 };
 use crate::endpoint::TokenEndpoint;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::grant::Grant;
 use crate::http::HttpResponse;
 use crate::response::{parse_token_response, ParseOptions};
@@ -121,7 +121,9 @@ impl TokenSource {
         sent_at: UnixMillis,
         now: UnixMillis,
     ) -> FinishStep {
-        let result = response.and_then(|resp| parse_token_response(&resp, sent_at, &self.parse));
+        let result = response
+            .and_then(|resp| parse_token_response(&resp, sent_at, &self.parse))
+            .and_then(understood_token_type);
         match self.cache.complete(fetch.ticket, result, now) {
             Completion::Done(outcome) => FinishStep::Done(outcome),
             Completion::Retry { ticket, delay_ms } => match self.fetch_for(*ticket, now) {
@@ -176,4 +178,28 @@ impl TokenSource {
     pub fn invalidate(&self) -> bool {
         self.cache.invalidate(&self.key)
     }
+}
+
+/// Longest `token_type` quoted in an error message, in characters.
+const MAX_TOKEN_TYPE_IN_MESSAGE: usize = 32;
+
+/// RFC 6749 §7.1: "The client MUST NOT use an access token if it does not understand the token
+/// type." A source hands its tokens out for `Authorization: <type> <token>`, and the one type
+/// that works that way is Bearer (RFC 6750; the parser has normalised its case). DPoP (RFC 9449)
+/// needs a proof with every request, `N_A` (RFC 8693 §2.2.1) is not meant for requests, and MAC
+/// was never standardised. The response parser itself keeps any type, for callers that handle
+/// other types on their own.
+fn understood_token_type(token: Token) -> Result<Token> {
+    if token.token_type == "Bearer" {
+        return Ok(token);
+    }
+    // A token_type is an RFC 9110 token (checked by the parser): printable, never a secret.
+    let shown: String = token
+        .token_type
+        .chars()
+        .take(MAX_TOKEN_TYPE_IN_MESSAGE)
+        .collect();
+    Err(Error::InvalidTokenResponse(format!(
+        "token_type {shown:?} is not supported, only Bearer tokens can be used (RFC 6749 §7.1)"
+    )))
 }

@@ -404,3 +404,22 @@ fn two_refresh_tokens_at_one_client_never_share_a_cached_token() {
     assert!(bob.request.body_text().contains("refresh_token=rt-bob-1"));
     assert!(!format!("{:?}", alice.key()).contains("rt-alice"));
 }
+
+#[test]
+fn a_token_type_other_than_bearer_is_refused_and_not_cached() {
+    // RFC 6749 §7.1; fault matrix case 5 (tests/vectors/faults.json).
+    let s = source();
+    for token_type in ["MAC", "DPoP", "N_A"] {
+        let fetch = send(s.begin(at(0), 0, false));
+        let body =
+            format!(r#"{{"access_token":"at-1","token_type":"{token_type}","expires_in":3600}}"#);
+        let error = done(s.finish(fetch, status(200, &body), at(0), at(0))).unwrap_err();
+        assert_eq!(error.code(), "invalid_token_response", "{token_type}");
+        assert!(error.to_string().contains(token_type), "{error}");
+    }
+    // "bearer" in any case is Bearer.
+    let fetch = send(s.begin(at(0), 0, false));
+    let body = r#"{"access_token":"at-2","token_type":"bEaReR","expires_in":3600}"#;
+    let token = done(s.finish(fetch, status(200, body), at(0), at(0))).unwrap();
+    assert_eq!(token.token_type, "Bearer");
+}
