@@ -21,6 +21,7 @@ pub mod quoted;
 pub mod response;
 pub mod retry_after;
 pub mod secret;
+mod sort;
 pub mod time;
 pub mod token;
 pub mod vendor;

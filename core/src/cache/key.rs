@@ -194,7 +194,7 @@ where
                 .collect::<Vec<_>>()
         })
         .collect();
-    out.sort_unstable();
+    crate::sort::heapsort_by(&mut out, |a, b| a < b);
     out.dedup();
     out
 }

@@ -127,38 +127,10 @@ impl Map {
 /// A member with its position in the input (any increasing number).
 pub(super) type Numbered = (String, usize, Value);
 
-/// Sorts by name, and within a name the highest number first. Heapsort: O(n log n) in every
-/// case and a few hundred bytes of code, where `sort_unstable_by` would add another
-/// monomorphised pattern-defeating quicksort (~3 KB) to the wasm module.
+/// Sorts by name, and within a name the highest number first (heapsort: O(n log n) in every
+/// case, small code; see `crate::sort`).
 pub(super) fn sort_numbered(members: &mut [Numbered]) {
-    fn before(a: &Numbered, b: &Numbered) -> bool {
-        a.0.cmp(&b.0).then(b.1.cmp(&a.1)).is_lt()
-    }
-    // Moves `node` down the max-heap `v[..end]` until both children are not greater.
-    fn sift_down(v: &mut [Numbered], mut node: usize, end: usize) {
-        loop {
-            let mut child = 2 * node + 1;
-            if child >= end {
-                return;
-            }
-            if child + 1 < end && before(&v[child], &v[child + 1]) {
-                child += 1;
-            }
-            if !before(&v[node], &v[child]) {
-                return;
-            }
-            v.swap(node, child);
-            node = child;
-        }
-    }
-    let n = members.len();
-    for node in (0..n / 2).rev() {
-        sift_down(members, node, n);
-    }
-    for end in (1..n).rev() {
-        members.swap(0, end);
-        sift_down(members, 0, end);
-    }
+    crate::sort::heapsort_by(members, |a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).is_lt());
 }
 
 /// In members sorted by [`sort_numbered`]: the position of the first repetition of a name in

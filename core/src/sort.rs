@@ -1,0 +1,49 @@
+//! Heapsort, for the few places core sorts.
+//!
+//! `sort_unstable` instantiates a pattern-defeating quicksort with its small-sort networks, about
+//! 3 KB of WebAssembly per element type; this is a few hundred bytes and still O(n log n) in
+//! every case (issue 6's size budget). Not stable: callers that need an order among equal
+//! elements put it in `less`.
+
+/// Sorts `v` so that `less(a, b)` never holds for `a` after `b`.
+pub(crate) fn heapsort_by<T>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
+    // Moves `node` down the max-heap `v[..end]` until neither child is greater.
+    let sift_down = |v: &mut [T], mut node: usize, end: usize| loop {
+        let mut child = 2 * node + 1;
+        if child >= end {
+            return;
+        }
+        if child + 1 < end && less(&v[child], &v[child + 1]) {
+            child += 1;
+        }
+        if !less(&v[node], &v[child]) {
+            return;
+        }
+        v.swap(node, child);
+        node = child;
+    };
+    let n = v.len();
+    for node in (0..n / 2).rev() {
+        sift_down(v, node, n);
+    }
+    for end in (1..n).rev() {
+        v.swap(0, end);
+        sift_down(v, 0, end);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::heapsort_by;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn sorts_like_std(mut v in prop::collection::vec(any::<u16>(), 0..200)) {
+            let mut want = v.clone();
+            want.sort_unstable();
+            heapsort_by(&mut v, |a, b| a < b);
+            prop_assert_eq!(v, want);
+        }
+    }
+}
