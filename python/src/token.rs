@@ -121,8 +121,10 @@ impl PyToken {
         self.inner.is_expired(now(), (leeway * 1000.0) as i64)
     }
 
-    /// The token as a dict. Secrets (access, refresh and ID token) only with
-    /// `include_secrets=True`.
+    /// The token as a dict. Secrets (access, refresh and ID token) and the values of the `extra`
+    /// members (a server may put session data there; core's `Debug`, cache export and the npm
+    /// package's `toJSON` show only their names) only with `include_secrets=True`;
+    /// `extra_keys` always lists the names.
     #[pyo3(signature = (include_secrets = false))]
     fn to_dict<'py>(&self, py: Python<'py>, include_secrets: bool) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
@@ -131,8 +133,11 @@ impl PyToken {
         d.set_item("expires_in", self.expires_in())?;
         d.set_item("scope", self.scope.bind(py))?;
         d.set_item("refresh_expires_at", self.refresh_expires_at(py)?)?;
-        d.set_item("extra", self.extra(py)?)?;
+        let mut names: Vec<&String> = self.inner.extra.keys().collect();
+        names.sort();
+        d.set_item("extra_keys", names)?;
         if include_secrets {
+            d.set_item("extra", self.extra(py)?)?;
             d.set_item("access_token", self.access_token.bind(py))?;
             d.set_item("refresh_token", self.refresh_token())?;
             d.set_item("id_token", self.id_token())?;

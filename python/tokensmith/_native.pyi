@@ -134,7 +134,9 @@ class Token:
     @property
     def extra(self) -> dict[str, Any]: ...
     def is_expired(self, leeway: float = 0.0) -> bool: ...
-    def to_dict(self, include_secrets: bool = False) -> dict[str, Any]: ...
+    def to_dict(self, include_secrets: bool = False) -> dict[str, Any]:
+        """Type, times, scope and ``extra_keys``; the tokens and the ``extra`` values only with
+        ``include_secrets=True``."""
 
 @final
 class TokenClient:
