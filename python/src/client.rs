@@ -20,8 +20,8 @@ use tokensmith::cache::{
 };
 use tokensmith::client::{Fetch, Step, TokenSource};
 use tokensmith::{
-    check_revocation_response, parse_token_response, ClientAuthMethod, Grant, ParseOptions, Secret,
-    TokenEndpoint, TokenTypeHint,
+    check_revocation_response, ClientAuthMethod, Grant, ParseOptions, Secret, TokenEndpoint,
+    TokenTypeHint,
 };
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -481,7 +481,10 @@ impl TokenClient {
         self.get(py, &slot, min_ttl, force)
     }
 
-    /// Exchanges a refresh token (RFC 6749 §6) once, outside the cache.
+    /// The token a refresh token gives (RFC 6749 §6), cached under that refresh token (an HMAC
+    /// of it, never the token itself; core's `TokenSource`): concurrent calls with one refresh
+    /// token send one request, and a refresh token presented again after the server rotated it
+    /// gets the token its exchange gave instead of a doomed request.
     #[pyo3(signature = (refresh_token, scope = None))]
     fn refresh(
         &self,
@@ -493,22 +496,10 @@ impl TokenClient {
             refresh_token: Secret::new(refresh_token),
             scope: scopes_of(scope)?.unwrap_or_default(),
         };
-        let request = self
-            .endpoint
-            .token_request(&grant)
-            .map_err(|e| to_py_err(py, &e))?;
-        let transport = self.transport.bind(py);
-        let logger = self.logger.bind(py);
-        let io = PyIo::new(transport, logger);
-        let sent_at = clock::now();
-        let response = tokensmith::client::SourceIo::send(&io, &request);
-        if let Some(bug) = io.take_bug() {
-            return Err(bug);
-        }
-        let token = response
-            .and_then(|r| parse_token_response(&r, sent_at, &self.parse))
-            .map_err(|e| to_py_err(py, &e))?;
-        Py::new(py, PyToken::new(py, Arc::new(token))?)
+        // A slot of its own, not kept in `slots`: the key (with its discriminator) lives in the
+        // shared cache, which is where single flight and waiting happen.
+        let slot = Slot::new(self.source(grant)?, None);
+        self.get(py, &slot, 0.0, false)
     }
 
     /// Revokes a token at the client's `revocation_url` (RFC 7009 §2.1). `hint` is

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import threading
 import time
 from typing import Callable
@@ -223,9 +224,14 @@ def test_refresh_and_revoke(token_server: TokenServer) -> None:
     assert first.refresh_token is not None
     second = c.refresh(first.refresh_token)
     assert second.access_token != first.access_token
-    # The server rotates refresh tokens: the old one is dead.
+    sent = token_server.count
+    # The same refresh token again: the token its exchange gave, from the cache (the server
+    # rotated it, so a second request could only fail).
+    assert c.refresh(first.refresh_token).access_token == second.access_token
+    assert token_server.count == sent
+    # Without that cache entry the rotated refresh token is refused.
     with pytest.raises(tokensmith.InvalidGrant):
-        c.refresh(first.refresh_token)
+        client(token_server).refresh(first.refresh_token)
     c.revoke(second.access_token, "access_token")
     revocation = token_server.requests[-1]
     assert revocation["path"] == "/revoke"
@@ -285,3 +291,30 @@ def test_a_wrong_password_is_not_served_the_cached_token(token_server: TokenServ
         c.password(USER, USER_PASSWORD + "-wrong")
     assert c.password(USER, USER_PASSWORD).access_token == token.access_token
     assert token_server.count == 2
+
+
+def test_refresh_tokens_of_two_users_never_share_a_token(token_server: TokenServer) -> None:
+    c = client(token_server)
+    alice = client(token_server).password(USER, USER_PASSWORD)
+    other = client(token_server).password(USER, USER_PASSWORD)
+    assert alice.refresh_token is not None
+    assert other.refresh_token is not None
+    assert alice.refresh_token != other.refresh_token
+    a = c.refresh(alice.refresh_token)
+    b = c.refresh(other.refresh_token)
+    assert a.access_token != b.access_token
+    assert token_server.requests[-1]["form"]["refresh_token"] == other.refresh_token
+
+
+def test_concurrent_refreshes_of_one_refresh_token_send_one_request(
+    token_server: TokenServer,
+) -> None:
+    first = client(token_server).password(USER, USER_PASSWORD)
+    assert first.refresh_token is not None
+    rt = first.refresh_token
+    c = client(token_server)
+    sent = token_server.count
+    with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
+        tokens = list(pool.map(lambda _: c.refresh(rt), range(16)))
+    assert token_server.count == sent + 1
+    assert len({t.access_token for t in tokens}) == 1

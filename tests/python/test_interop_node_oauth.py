@@ -110,8 +110,11 @@ def test_refresh_rotates_and_a_rotated_refresh_token_fails(node_server: NodeServ
     assert second.access_token != first.access_token
     assert second.refresh_token is not None
     assert second.refresh_token != first.refresh_token
+    # Asked again, the client answers from its cache (keyed by the refresh token): no request.
+    assert c.refresh(first.refresh_token).access_token == second.access_token
+    # Reused against the server (a client without that cache entry), the rotated token fails.
     with pytest.raises(tokensmith.InvalidGrant) as info:
-        c.refresh(first.refresh_token)
+        client(node_server).refresh(first.refresh_token)
     assert info.value.code == "invalid_grant"
     assert first.refresh_token not in str(info.value)
     # The rotated-in refresh token works, once.
