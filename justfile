@@ -221,8 +221,10 @@ fuzz:
       # One process (libFuzzer's default): the machine is shared.
       if cargo fuzz run -O -s "$san" "$target" "target/corpus/$target" "corpus/$target" -- "${limits[@]}" >"$log" 2>&1; then
         result=ok
+      elif grep -q "Test unit written" "$log"; then
+        result="CRASH (input in fuzz/artifacts/$target/, see fuzz/$log)"; failed=1
       else
-        result="CRASH (see $log)"; failed=1
+        result="FAILED (see fuzz/$log)"; failed=1
       fi
       execs="$(awk -F: '/stat::number_of_executed_units/ { gsub(/ /, "", $2); print $2 }' "$log")"
       rate="$(awk -F: '/stat::average_exec_per_sec/ { gsub(/ /, "", $2); print $2 }' "$log")"
