@@ -1,11 +1,10 @@
 //! How a client proves who it is to the token endpoint, chosen per endpoint.
 
+use crate::b64::STANDARD;
 use crate::error::{Error, Result};
 use crate::form;
 use crate::quoted::quoted;
 use crate::secret::Secret;
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine as _;
 use std::fmt;
 use std::str::FromStr;
 

@@ -5,6 +5,7 @@
 //! argument. See `docs/architecture.md` for where each rule lives.
 #![forbid(unsafe_code)]
 
+pub mod b64;
 pub mod cache;
 pub mod client;
 pub mod client_auth;

@@ -1,9 +1,8 @@
 //! Proof Key for Code Exchange (RFC 7636) with the `S256` method.
 
+use crate::b64::URL_SAFE_NO_PAD;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroize;
 

@@ -7,7 +7,6 @@
 use super::error::JwtError;
 use super::strict_json::{parse_object, StrictJsonError};
 use crate::json::{Map, Value};
-use base64::Engine as _;
 use std::fmt;
 
 /// The longest JWT accepted, in bytes, checked before anything is decoded.
@@ -21,7 +20,7 @@ pub const MAX_TOKEN_LEN: usize = 16 * 1024;
 /// base64url without padding (RFC 7515 §2). The `base64` crate rejects whitespace, `=`, the
 /// standard alphabet's `+` and `/`, and non-zero trailing bits (a non-canonical encoding such as
 /// `QR` for "A", whose canonical form is `QQ`), so every byte string has exactly one accepted text.
-const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+const B64: crate::b64::Engine = crate::b64::URL_SAFE_NO_PAD;
 
 /// A JWT decoded WITHOUT verifying its signature. Use it to show a token, never to trust one.
 #[derive(Clone, PartialEq)]

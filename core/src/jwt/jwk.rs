@@ -11,7 +11,6 @@ use super::error::JwtError;
 use super::spki::{looks_like_key_encoding, parse_public_pem, PublicComponents};
 use super::strict_json::parse_object;
 use crate::json::{Map, Value};
-use base64::Engine as _;
 use std::fmt;
 use zeroize::Zeroizing;
 
@@ -19,7 +18,7 @@ use zeroize::Zeroizing;
 /// 2048 bits for signature verification of new signatures, and RFC 7518 §3.3 requires 2048.
 pub const MIN_RSA_BITS: usize = 2048;
 
-const B64URL: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+const B64URL: crate::b64::Engine = crate::b64::URL_SAFE_NO_PAD;
 
 /// One verification key.
 #[derive(Clone)]

@@ -9,12 +9,11 @@ use super::hs;
 use super::verify::backend_alg;
 use crate::json::{Map, Value};
 use crate::secret::Secret;
-use base64::Engine as _;
 use jsonwebtoken::EncodingKey;
 use std::fmt;
 use zeroize::Zeroizing;
 
-const B64URL: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+const B64URL: crate::b64::Engine = crate::b64::URL_SAFE_NO_PAD;
 
 /// A private key for [`sign`].
 #[derive(Clone)]

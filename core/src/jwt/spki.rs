@@ -3,8 +3,6 @@
 //! (RFC 8410). A small DER reader of our own, so the wasm build can turn a PEM into a JWK for
 //! WebCrypto without linking an ASN.1 crate.
 
-use base64::Engine as _;
-
 /// A public key's components, as a JWK carries them (RFC 7518 §6, RFC 8037 §2).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum PublicComponents {
@@ -59,7 +57,7 @@ pub(crate) fn parse_public_pem(pem: &str) -> Result<PublicComponents, SpkiError>
         {
             // RFC 7468 §3: the body is standard base64, wrapped; line breaks carry no meaning.
             let b64: String = body.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-            let der = base64::engine::general_purpose::STANDARD
+            let der = crate::b64::STANDARD
                 .decode(b64)
                 .map_err(|_| SpkiError::NotPublicKeyPem)?;
             return parse(&der);
@@ -240,7 +238,7 @@ mod tests {
         assert!(looks_like_key_encoding(
             br#"{"kty":"RSA","n":"x","e":"AQAB"}"#
         ));
-        let der = base64::engine::general_purpose::STANDARD
+        let der = crate::b64::STANDARD
             .decode("MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=")
             .unwrap();
         assert!(looks_like_key_encoding(&der));
