@@ -242,6 +242,50 @@ describe("fault matrix scenarios", () => {
     }
   });
 
+  test("m9-refresh-rotation / m9-refresh-omitted / m9-refresh-invalid-grant", async () => {
+    await reset();
+    resetClock();
+    try {
+      const rec = recordingFetch();
+      const tc = client(base + V.client.path, { fetch: rec.fetchFn });
+      const user = () => tc.password("demo-user", "demo-password");
+      await plan({ kind: "patch", set: { expires_in: 6 }, count: 1 });
+      const first = await user();
+      assert.deepEqual(rec.grants(), ["password"]);
+      // Rotation: the next refresh must use the new refresh token (the server revokes the whole
+      // family when a rotated-away token comes back, which would show as a second request).
+      await plan({ kind: "patch", set: { expires_in: 6 }, count: 1 });
+      jump(7000);
+      const second = await user();
+      assert.notEqual(second.accessToken, first.accessToken);
+      assert.deepEqual(rec.grants(), ["refresh_token"], "m9-refresh-rotation");
+      // Omission: no refresh_token in this answer, so the previous one is kept and sent next time;
+      // the server already consumed it: invalid_grant, then one fallback to the password grant.
+      await plan({ kind: "patch", set: { expires_in: 6, refresh_token: null }, count: 1 });
+      jump(7000);
+      await user();
+      assert.deepEqual(rec.grants(), ["refresh_token"]);
+      jump(7000);
+      const fallback = await user();
+      assert.deepEqual(rec.grants(), ["refresh_token", "password"], "m9-refresh-omitted");
+      assert.ok(fallback.expiresIn > 3500);
+      // invalid_grant on the refresh and on the fallback: a typed error, no third request.
+      jump(3600 * 1000);
+      await plan({
+        kind: "respond",
+        status: 400,
+        count: 5,
+        body: '{"error":"invalid_grant","error_description":"refresh token revoked"}',
+      });
+      const err = await thrownBy(user);
+      assert.ok(err instanceof lib.OAuthError, `${err?.name} ${err?.message}`);
+      assert.equal(err.code, "invalid_grant");
+      assert.deepEqual(rec.grants(), ["refresh_token", "password"], "m9-refresh-invalid-grant");
+    } finally {
+      resetClock();
+    }
+  });
+
   test("m11-clock-forward / m11-clock-backward: never an expired token, one fetch each", async () => {
     await reset();
     resetClock();

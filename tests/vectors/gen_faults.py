@@ -212,11 +212,11 @@ def scenario(id, matrix, title, expect, runtimes):
     cases.append({"id": id, "matrix": matrix, "title": title, "scenario": True, "expect": expect, "runtimes": runtimes})
 
 scenario("m9-refresh-rotation", 9, "refresh with rotation: the new refresh token is kept and used next time",
-         {"requests": ["password", "refresh_token", "refresh_token"], "errors": 0}, ["rust"])
+         {"requests": ["password", "refresh_token", "refresh_token"], "errors": 0}, ["rust", "node"])
 scenario("m9-refresh-omitted", 9, "refresh answer without refresh_token: the old one is kept (RFC 6749 §6)",
-         {"second_refresh_sends": "the first refresh token"}, ["rust"])
+         {"second_refresh_sends": "the first refresh token"}, ["rust", "node"])
 scenario("m9-refresh-invalid-grant", 9, "refresh rejected with invalid_grant: one fallback to the primary grant in the same flight, no loop",
-         {"requests": ["refresh_token", "password"], "token": True}, ["rust"])
+         {"requests": ["refresh_token", "password"], "token": True}, ["rust", "node"])
 scenario("m9-concurrent-refresh", 9, "16 concurrent callers on one rotating refresh token (expired access token in Rust and Node, forced refresh in Python): exactly one refresh request, one token for all",
          {"refresh_requests": 1, "all_get_a_token": True}, ["rust", "node", "python"])
 scenario("m10-server-restart", 10, "server restart (new key, refresh tokens forgotten): refresh fails with invalid_grant, falls back to the password grant once; the new token verifies against the new JWKS",
