@@ -61,7 +61,17 @@ for (const name of names) {
   if (!line.test(text)) throw new Error(`build.sh: ${dts} has no re-export of ${name}`);
   text = text.replace(line, "");
 }
-fs.writeFileSync(dts, declared + "\n" + text);
+// wasm-bindgen declares `[Symbol.dispose]()` on every class. Projects whose `lib` predates
+// `esnext.disposable` (es2022, say) lack `SymbolConstructor.dispose`; declaring it as the TypeScript
+// lib does keeps the file valid there, and merges with the lib declaration where it exists.
+const disposable = `
+declare global {
+    interface SymbolConstructor {
+        readonly dispose: unique symbol;
+    }
+}
+`;
+fs.writeFileSync(dts, declared + "\n" + text + disposable);
 ' "$pkg/web/tokensmith.d.ts" wasm/js/errors.d.ts
 # Size (issue 6 budget): the glue and the snippets lose comments and whitespace (esbuild, from
 # node_modules; identifiers are kept, so class names and stack traces stay readable), and the
