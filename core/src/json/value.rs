@@ -190,7 +190,8 @@ impl PartialEq<bool> for Value {
 }
 
 /// An object from `(name, value)` pairs (a later pair replaces an earlier one of the same name).
-pub fn object<const N: usize>(members: [(&str, Value); N]) -> Value {
+/// Takes a `Vec`, not an array, so that one function serves every size.
+pub fn object(members: Vec<(&str, Value)>) -> Value {
     Value::Object(
         members
             .into_iter()

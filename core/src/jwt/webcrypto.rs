@@ -130,8 +130,11 @@ fn webcrypto_params(alg: Algorithm) -> (Value, Value) {
     let hash = alg.webcrypto_hash().unwrap_or("SHA-256");
     match alg {
         Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512 => (
-            object([("name", "RSASSA-PKCS1-v1_5".into()), ("hash", hash.into())]),
-            object([("name", "RSASSA-PKCS1-v1_5".into())]),
+            object(vec![
+                ("name", "RSASSA-PKCS1-v1_5".into()),
+                ("hash", hash.into()),
+            ]),
+            object(vec![("name", "RSASSA-PKCS1-v1_5".into())]),
         ),
         // RFC 7518 §3.5: the salt is as long as the hash output.
         Algorithm::PS256 | Algorithm::PS384 | Algorithm::PS512 => {
@@ -141,8 +144,11 @@ fn webcrypto_params(alg: Algorithm) -> (Value, Value) {
                 _ => 32,
             };
             (
-                object([("name", "RSA-PSS".into()), ("hash", hash.into())]),
-                object([("name", "RSA-PSS".into()), ("saltLength", salt.into())]),
+                object(vec![("name", "RSA-PSS".into()), ("hash", hash.into())]),
+                object(vec![
+                    ("name", "RSA-PSS".into()),
+                    ("saltLength", salt.into()),
+                ]),
             )
         }
         Algorithm::ES256 | Algorithm::ES384 => {
@@ -152,18 +158,18 @@ fn webcrypto_params(alg: Algorithm) -> (Value, Value) {
                 "P-256"
             };
             (
-                object([("name", "ECDSA".into()), ("namedCurve", curve.into())]),
-                object([("name", "ECDSA".into()), ("hash", hash.into())]),
+                object(vec![("name", "ECDSA".into()), ("namedCurve", curve.into())]),
+                object(vec![("name", "ECDSA".into()), ("hash", hash.into())]),
             )
         }
         Algorithm::EdDSA => (
-            object([("name", "Ed25519".into())]),
-            object([("name", "Ed25519".into())]),
+            object(vec![("name", "Ed25519".into())]),
+            object(vec![("name", "Ed25519".into())]),
         ),
         // HS384 and HS512 (see `prepare`); HS256 never reaches WebCrypto.
         Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => (
-            object([("name", "HMAC".into()), ("hash", hash.into())]),
-            object([("name", "HMAC".into())]),
+            object(vec![("name", "HMAC".into()), ("hash", hash.into())]),
+            object(vec![("name", "HMAC".into())]),
         ),
     }
 }

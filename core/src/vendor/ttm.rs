@@ -161,7 +161,7 @@ impl TechnicalTokenManager {
     /// `POST …/oauth/token` with `{appName, appVersion, hostTenant, userTenant}`.
     pub fn token_request(&self, user_tenant: &str) -> Result<HttpRequest> {
         check_tenant(user_tenant)?;
-        let body = object([
+        let body = object(vec![
             ("appName", self.app_name.as_str().into()),
             ("appVersion", self.app_version.as_str().into()),
             ("hostTenant", self.host_tenant.as_str().into()),
@@ -192,7 +192,7 @@ impl TechnicalTokenManager {
             .iter()
             .map(|t| t.as_str().into())
             .collect::<Vec<Value>>();
-        let body = object([
+        let body = object(vec![
             ("appName", self.app_name.as_str().into()),
             ("appVersion", self.app_version.as_str().into()),
             ("hostTenantId", self.host_tenant.as_str().into()),
