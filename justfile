@@ -89,7 +89,7 @@ setup-chromium:
 # ---------------------------------------------------------------------------------------------
 # Build
 
-# The npm package into wasm/pkg/ (node/ and web/ builds, wasm-opt -Oz, package.json); prints its size.
+# The npm package into wasm/pkg/ (one web-target .wasm, wasm-opt -Oz, a Node entry over it); prints the sizes, whole package included.
 build-wasm: setup-wasm-target setup-wasm-bindgen setup-node
     bash wasm/build.sh
 
