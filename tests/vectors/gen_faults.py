@@ -12,9 +12,9 @@ Each `cases[]` entry is driven the same way in every runtime:
    default lifetime `client.default_lifetime` s (so that a JWT `exp` and the default are told
    apart), request timeout `client.timeout_ms`.
 2. `warm` (optional): one call before the fault whose answer is patched to live `expires_in`
-   seconds; the clock is then `age_ms` later (a fake clock in Rust and Node, a sleep in Python),
-   i.e. past the refresh point and before the end of the usable window, so the cached token
-   is stale but still valid.
+   seconds; the clock is then `age_ms` later than just before that call (a fake clock in Rust
+   and Node, a sleep in Python), i.e. past the refresh point and before the end of the usable
+   window, so the cached token is stale but still valid.
 3. `faults`: planned on `/oauth/token` (`count` defaults to 1); `token_url` "refused" sends to a
    port where nothing listens.
 4. `calls`: each call is made in order (after `sleep_ms`, if given) and must end as its
@@ -71,9 +71,10 @@ def patch(count=1, **members):
     return {"kind": "patch", "set": members, "count": count}
 
 # A token whose refresh point has passed but which is still usable: 6 s lifetime, refresh point
-# at 75 % ± 5 % (4.2–4.8 s), usable until lifetime − skew (10 % = 0.6 s) = 5.4 s; 5.0 s is in
-# between for every jitter draw (docs/caching.md).
-WARM = {"expires_in": 6, "age_ms": 5000}
+# at 75 % ± 5 % (4.2–4.8 s), usable until lifetime − skew (10 % = 0.6 s) = 5.4 s; 5.1 s, counted
+# from just before the warm-up call was made, is in between for every jitter draw
+# (docs/caching.md), with 0.3 s to spare on either side for a slow answer.
+WARM = {"expires_in": 6, "age_ms": 5100}
 
 # --- 1. 5xx with HTML bodies --------------------------------------------------------------------
 # Transient (docs/caching.md "Failures"): retried in flight, 3 attempts per flight.

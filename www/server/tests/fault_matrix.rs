@@ -451,9 +451,11 @@ fn run_case(h: &Harness, client: &Value, case: &Value) {
     let mut warm_token = None;
     if let Some(warm) = case.get("warm") {
         h.plan(&json!({"kind": "patch", "set": {"expires_in": warm["expires_in"]}, "count": 1}));
+        let started = Instant::now();
         let token = source.get_blocking(0, false, &io).expect("warm-up token");
         warm_token = Some(token.access_token.expose_secret().to_owned());
-        io.jump(warm["age_ms"].as_i64().unwrap());
+        // The age counts from just before the call (the token's issue time is its send time).
+        io.jump(warm["age_ms"].as_i64().unwrap() - started.elapsed().as_millis() as i64);
         h.reset();
     }
     for fault in case["faults"].as_array().unwrap() {
