@@ -443,7 +443,9 @@ def test_m9_concurrent_forced_refresh_of_one_rotating_token(
         transport=send,
     )
     first = client.password("demo-user", "demo-password")
-    devserver.plan({"kind": "slow", "delay_ms": 300, "count": 1})
+    # The refresh answer is held back 1 s so that every thread joins the flight even on a busy
+    # machine (a forced call arriving after the flight ended would rightly force another one).
+    devserver.plan({"kind": "slow", "delay_ms": 1000, "count": 1})
     barrier = threading.Barrier(16)
     tokens: list[str] = []
 
