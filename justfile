@@ -226,8 +226,8 @@ fuzz:
       else
         result="FAILED (see fuzz/$log)"; failed=1
       fi
-      execs="$(awk -F: '/stat::number_of_executed_units/ { gsub(/ /, "", $2); print $2 }' "$log")"
-      rate="$(awk -F: '/stat::average_exec_per_sec/ { gsub(/ /, "", $2); print $2 }' "$log")"
+      execs="$(awk -F': ' '/stat::number_of_executed_units/ { gsub(/ /, "", $2); print $2 }' "$log")"
+      rate="$(awk -F': ' '/stat::average_exec_per_sec/ { gsub(/ /, "", $2); print $2 }' "$log")"
       printf '%-18s %12s executions %8s exec/s  %s\n' "$target" "${execs:-?}" "${rate:-?}" "$result"
     done
     exit "$failed"
