@@ -16,6 +16,12 @@ pub mod response;
 pub mod token;
 pub mod vendor;
 
+/// Talc instead of Rust's default wasm allocator (dlmalloc): smaller and faster in WebAssembly
+/// (issue 6's size budget). No threads in this module, so no atomics.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 use js_sys::JsString;
 use tokensmith::BasicEncoding;
 use wasm_bindgen::prelude::*;
