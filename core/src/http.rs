@@ -5,6 +5,7 @@
 
 use crate::form;
 use crate::json;
+use crate::search::{find, split_once};
 use crate::secret::REDACTED;
 use std::fmt;
 use zeroize::Zeroize;
@@ -106,7 +107,7 @@ impl HttpRequest {
 }
 
 fn redact_body(content_type: Option<&str>, body: &str) -> String {
-    let is_json = content_type.is_some_and(|ct| ct.to_ascii_lowercase().contains("json"));
+    let is_json = content_type.is_some_and(|ct| find(&ct.to_ascii_lowercase(), "json").is_some());
     if is_json {
         match json::parse_str(body, json::Duplicates::KeepLast) {
             Ok(mut value) => {
@@ -153,7 +154,7 @@ pub fn redact_url(url: &str) -> String {
         None => (head, None),
     };
     let mut out = String::with_capacity(url.len());
-    match head.split_once("://") {
+    match split_once(head, "://") {
         Some((scheme, rest)) => {
             let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
             out.push_str(scheme);

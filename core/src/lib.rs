@@ -21,6 +21,7 @@ pub mod pkce;
 pub mod quoted;
 pub mod response;
 pub mod retry_after;
+mod search;
 pub mod secret;
 mod sort;
 pub mod time;

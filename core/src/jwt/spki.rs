@@ -3,6 +3,8 @@
 //! (RFC 8410). A small DER reader of our own, so the wasm build can turn a PEM into a JWK for
 //! WebCrypto without linking an ASN.1 crate.
 
+use crate::search::find;
+
 /// A public key's components, as a JWK carries them (RFC 7518 §6, RFC 8037 §2).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum PublicComponents {
@@ -71,10 +73,10 @@ pub(crate) fn parse_public_pem(pem: &str) -> Result<PublicComponents, SpkiError>
 pub(crate) fn looks_like_key_encoding(bytes: &[u8]) -> bool {
     let text = String::from_utf8_lossy(bytes);
     let trimmed = text.trim_start();
-    trimmed.contains("-----BEGIN")
+    find(trimmed, "-----BEGIN").is_some()
         || trimmed.starts_with("ssh-")
         || trimmed.starts_with("ecdsa-sha2-")
-        || (trimmed.starts_with('{') && trimmed.contains("\"kty\""))
+        || (trimmed.starts_with('{') && find(trimmed, "\"kty\"").is_some())
         || parse_spki_der(bytes).is_ok()
         || parse_pkcs1_der(bytes).is_ok()
         || bytes.first() == Some(&TAG_SEQUENCE) && read_tlv(bytes).is_ok_and(|t| t.rest.is_empty())
