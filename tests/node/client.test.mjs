@@ -246,14 +246,19 @@ for (const flavour of ["require (node condition)", "web build"]) {
     test("a custom fetch is used, and bad options are refused", async () => {
       reset();
       let calls = 0;
+      let seen;
       const c = client({
         fetch: (url, init) => {
           calls += 1;
+          seen = init;
           return fetch(url, init);
         },
       });
       await c.token();
       assert.equal(calls, 1);
+      // No redirects followed, no ambient credentials (cookies, the browser's HTTP auth).
+      assert.equal(seen.redirect, "manual");
+      assert.equal(seen.credentials, "omit");
       for (const bad of [{ tokenUrl: undefined }, { auth: "basic" }, { fetch: 5 }, { timeoutMs: -1 }]) {
         assert.throws(() => client(bad), (err) => err instanceof lib().TokenError && err.code === "invalid_input");
       }

@@ -10,7 +10,11 @@ use wasm_bindgen_futures::JsFuture;
 
 /// Sends `request` with `fetch`, aborting after `timeout_ms` (`AbortSignal.timeout`, browsers
 /// and Node ≥ 17.3). Redirects are not followed (`redirect: "manual"`): a token request carries
-/// credentials and RFC 6749 §3.2 gives no reason for a token endpoint to redirect.
+/// credentials and RFC 6749 §3.2 gives no reason for a token endpoint to redirect. Ambient
+/// credentials are not sent (`credentials: "omit"`): the request carries its own client
+/// authentication (RFC 6749 §2.3), cookies have no business at a token endpoint, and a browser
+/// that saw a 401 with `WWW-Authenticate: Basic` on a request that could carry its HTTP auth
+/// would open its own sign-in prompt and leave the request pending.
 pub async fn send(
     fetch: &Function,
     request: &HttpRequest,
@@ -32,6 +36,7 @@ pub async fn send(
         set("body", &Uint8Array::from(request.body.as_slice()));
     }
     set("redirect", &"manual".into());
+    set("credentials", &"omit".into());
     if let Some(ms) = timeout_ms {
         if let Some(signal) = timeout_signal(ms) {
             set("signal", &signal);
