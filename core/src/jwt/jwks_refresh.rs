@@ -9,7 +9,10 @@
 //! [`DEFAULT_MIN_REFETCH_INTERVAL_MS`]; otherwise the token fails with `jwt_key_not_found`
 //! without any request.
 
+use super::error::JwtError;
 use super::jwk::KeySet;
+use crate::http::{HttpRequest, HttpResponse, Method};
+use crate::response::{parse_error_response, DEFAULT_MAX_BODY_BYTES};
 use crate::time::UnixMillis;
 
 /// Shortest time between two fetches of the key set: 30 s, the `cooldownDuration` default of
@@ -92,6 +95,34 @@ impl JwksRefresh {
     /// The fetch failed: the old set (if any) stays, and the next fetch waits the interval.
     pub fn fetch_failed(&mut self) {}
 
+    /// The request for the key set at `url` (RFC 7517 §5): a GET without credentials, since a
+    /// JWK Set holds public keys only.
+    pub fn request(url: &str) -> HttpRequest {
+        HttpRequest {
+            method: Method::Get,
+            url: url.to_owned(),
+            headers: vec![("Accept".to_owned(), "application/json".to_owned())],
+            body: Vec::new(),
+        }
+    }
+
+    /// The answer to the fetch [`JwksStep::Fetch`] asked for: a 2xx carrying a JWK Set (at most
+    /// [`DEFAULT_MAX_BODY_BYTES`], UTF-8 JSON as RFC 8259 §8.1 requires) replaces the cached set.
+    /// Anything else is returned as the error it is and leaves the old set, as
+    /// [`JwksRefresh::fetch_failed`] does.
+    pub fn receive(&mut self, response: &HttpResponse, now: UnixMillis) -> crate::Result<()> {
+        if !(200..300).contains(&response.status) {
+            return Err(parse_error_response(response, now));
+        }
+        if response.body.len() > DEFAULT_MAX_BODY_BYTES {
+            return Err(JwtError::InvalidKey("the JWK Set is larger than 1 MiB").into());
+        }
+        let text = std::str::from_utf8(&response.body)
+            .map_err(|_| JwtError::InvalidKey("the JWK Set is not UTF-8"))?;
+        self.store(KeySet::from_jwks_json(text)?);
+        Ok(())
+    }
+
     /// The cached key set, if any.
     pub fn keys(&self) -> Option<&KeySet> {
         self.keys.as_ref()
@@ -164,6 +195,33 @@ mod tests {
         r.fetch_failed();
         assert!(matches!(r.step(Some("a"), t), JwksStep::Use(_)));
         assert_eq!(r.fetches(), 2);
+    }
+
+    #[test]
+    fn receive_stores_a_jwk_set_and_keeps_the_old_one_on_a_bad_answer() {
+        let mut r = JwksRefresh::default();
+        assert_eq!(
+            JwksRefresh::request("https://i.example/jwks").method,
+            Method::Get
+        );
+        let jwks = r#"{"keys":[{"kty":"oct","kid":"a","k":"BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc"}]}"#;
+        let ok = HttpResponse::new(200, vec![], jwks);
+        assert!(matches!(r.step(Some("a"), T0), JwksStep::Fetch));
+        r.receive(&ok, T0).unwrap();
+        assert!(matches!(r.step(Some("a"), T0), JwksStep::Use(_)));
+        let down = HttpResponse::new(503, vec![], "<html>down</html>");
+        assert_eq!(
+            r.receive(&down, T0).unwrap_err().code(),
+            "unexpected_response"
+        );
+        let garbage = HttpResponse::new(200, vec![], "[1]");
+        assert_eq!(
+            r.receive(&garbage, T0).unwrap_err().code(),
+            "jwt_invalid_key"
+        );
+        let huge = HttpResponse::new(200, vec![], vec![b' '; DEFAULT_MAX_BODY_BYTES + 1]);
+        assert_eq!(r.receive(&huge, T0).unwrap_err().code(), "jwt_invalid_key");
+        assert!(matches!(r.step(Some("a"), T0), JwksStep::Use(_)));
     }
 
     #[test]
