@@ -3,7 +3,7 @@
 //! [`TokenSource`]; this file only chooses sources, converts values, and runs the stale-token
 //! refresh on a background thread.
 
-use crate::clock;
+use crate::clock::Clock;
 use crate::errors::to_py_err;
 use crate::io::PyIo;
 use crate::persist;
@@ -35,14 +35,17 @@ struct Slot {
     source: TokenSource,
     /// The password of a password-grant slot, to notice a changed password.
     password: Option<Secret>,
+    /// The client's clock: `now` for core, and the clock its tokens age by.
+    clock: Clock,
     last: Mutex<Option<(Arc<tokensmith::Token>, Py<PyToken>)>>,
 }
 
 impl Slot {
-    fn new(source: TokenSource, password: Option<Secret>) -> Arc<Self> {
+    fn new(source: TokenSource, password: Option<Secret>, clock: Clock) -> Arc<Self> {
         Arc::new(Slot {
             source,
             password,
+            clock,
             last: Mutex::new(None),
         })
     }
@@ -55,7 +58,10 @@ impl Slot {
         }
         // Made without the lock held: allocating Python objects may run arbitrary code
         // (garbage collection, finalizers), which could come back here.
-        let object = Py::new(py, PyToken::new(py, token.clone())?)?;
+        let object = Py::new(
+            py,
+            PyToken::new(py, token.clone())?.with_clock(self.clock.clone()),
+        )?;
         *lock(&self.last) = Some((token, object.clone_ref(py)));
         Ok(object)
     }
@@ -91,6 +97,12 @@ fn seconds_to_ms(seconds: f64, what: &str) -> PyResult<i64> {
 }
 
 /// A client of one token endpoint (RFC 6749 §3.2) with a token cache.
+///
+/// `clock`: a callable returning the current time in seconds since the epoch as a float (default
+/// `time.time`, read without calling into Python). Every time this client needs (cache expiry,
+/// refresh-ahead, backoff, `Retry-After`, background refreshes, its tokens' `expires_in` and
+/// `is_expired`) comes from it; sleeps still take real time. For tests and for hosts whose clock
+/// is known to be wrong.
 #[pyclass(frozen, name = "TokenClient", module = "tokensmith")]
 pub struct TokenClient {
     endpoint: TokenEndpoint,
@@ -104,6 +116,7 @@ pub struct TokenClient {
     slots: Mutex<HashMap<CacheKey, Arc<Slot>>>,
     transport: Py<PyAny>,
     logger: Py<PyAny>,
+    clock: Clock,
 }
 
 impl TokenClient {
@@ -134,7 +147,7 @@ impl TokenClient {
                 return Ok(slot.clone());
             }
         }
-        let slot = Slot::new(self.source(grant)?, password);
+        let slot = Slot::new(self.source(grant)?, password, self.clock.clone());
         slots.insert(key, slot.clone());
         Ok(slot)
     }
@@ -217,7 +230,7 @@ fn step(
     min_ttl_ms: i64,
     force: bool,
 ) -> PyResult<Next> {
-    match slot.source.begin(clock::now(), min_ttl_ms, force) {
+    match slot.source.begin(slot.clock.now(py)?, min_ttl_ms, force) {
         Step::Ready(token) => Ok(Next::Token(slot.wrap(py, token)?)),
         Step::ReadyAndRefresh(token, fetch) => {
             refresh_in_background(py, slot, fetch, io)?;
@@ -245,7 +258,7 @@ fn finish_blocking(
                 let transport = io.transport.bind(py);
                 let logger = io.logger.bind(py);
                 log_fetch(logger, &fetch);
-                let py_io = PyIo::new(transport, logger);
+                let py_io = PyIo::new(transport, logger).with_clock(slot.clock.clone());
                 let outcome = slot.source.run(fetch, &py_io);
                 return deliver(py, slot, outcome, py_io.take_bug());
             }
@@ -348,7 +361,7 @@ impl RefreshJob {
         let transport = self.transport.bind(py);
         let logger = self.logger.bind(py);
         log_fetch(logger, &fetch);
-        let io = PyIo::new(transport, logger);
+        let io = PyIo::new(transport, logger).with_clock(slot.clock.clone());
         match slot.source.run(fetch, &io) {
             Ok(token) => {
                 // Prepare the Python token now, so the next hit costs no conversion.
@@ -380,6 +393,7 @@ impl TokenClient {
         verify = None,
         default_lifetime = 3600,
         revocation_url = None,
+        clock = None,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -396,7 +410,9 @@ impl TokenClient {
         verify: Option<&Bound<'_, PyAny>>,
         default_lifetime: i64,
         revocation_url: Option<String>,
+        clock: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        let clock = Clock::from_arg(clock)?;
         let auth: ClientAuthMethod = auth.parse().map_err(|e| to_py_err(py, &e))?;
         if !timeout.is_finite() || timeout <= 0.0 {
             return Err(PyValueError::new_err(
@@ -439,10 +455,11 @@ impl TokenClient {
             audience,
             resource,
             revocation_url,
-            default: Slot::new(default, None),
+            default: Slot::new(default, None, clock.clone()),
             slots: Mutex::new(HashMap::new()),
             transport,
             logger,
+            clock,
         })
     }
 
@@ -498,7 +515,7 @@ impl TokenClient {
         };
         // A slot of its own, not kept in `slots`: the key (with its discriminator) lives in the
         // shared cache, which is where single flight and waiting happen.
-        let slot = Slot::new(self.source(grant)?, None);
+        let slot = Slot::new(self.source(grant)?, None, self.clock.clone());
         self.get(py, &slot, 0.0, false)
     }
 
@@ -526,13 +543,14 @@ impl TokenClient {
             .map_err(|e| to_py_err(py, &e))?;
         let transport = self.transport.bind(py);
         let logger = self.logger.bind(py);
-        let io = PyIo::new(transport, logger);
+        let io = PyIo::new(transport, logger).with_clock(self.clock.clone());
         let response = tokensmith::client::SourceIo::send(&io, &request);
         if let Some(bug) = io.take_bug() {
             return Err(bug);
         }
+        let now = self.clock.now(py)?;
         response
-            .and_then(|r| check_revocation_response(&r, clock::now()))
+            .and_then(|r| check_revocation_response(&r, now))
             .map_err(|e| to_py_err(py, &e))
     }
 
@@ -552,7 +570,7 @@ impl TokenClient {
         };
         let json = self
             .cache
-            .export(clock::now(), options)
+            .export(self.clock.now(py)?, options)
             .map_err(|e| to_py_err(py, &tokensmith::Error::from(e)))?;
         py.detach(|| persist::write_private_atomic(&path, json.expose_secret()))?;
         Ok(())
@@ -568,7 +586,7 @@ impl TokenClient {
         let text = Secret::new(text);
         let report = self
             .cache
-            .import(text.expose_secret(), clock::now())
+            .import(text.expose_secret(), self.clock.now(py)?)
             .map_err(|e| to_py_err(py, &tokensmith::Error::from(e)))?;
         let d = PyDict::new(py);
         d.set_item("imported", report.imported)?;

@@ -7,7 +7,7 @@
 //! `transport_*` code. Any other exception is a bug of the transport: it is kept and re-raised to
 //! the caller once the fetch is over (the cache meanwhile counts it as a transport failure).
 
-use crate::clock;
+use crate::clock::Clock;
 use crate::errors::transport_error_from_py;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
@@ -21,8 +21,10 @@ pub struct PyIo<'a, 'py> {
     pub py: Python<'py>,
     pub transport: &'a Bound<'py, PyAny>,
     pub logger: &'a Bound<'py, PyAny>,
-    /// The first non-transport exception a transport raised.
+    /// The first non-transport exception a transport (or the clock) raised.
     pub bug: RefCell<Option<PyErr>>,
+    /// The client's clock (the system clock unless `with_clock`).
+    clock: Clock,
 }
 
 impl<'a, 'py> PyIo<'a, 'py> {
@@ -32,6 +34,20 @@ impl<'a, 'py> PyIo<'a, 'py> {
             transport,
             logger,
             bug: RefCell::new(None),
+            clock: Clock::default(),
+        }
+    }
+
+    /// The same, reading `clock` for core's `now`.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    fn keep_bug(&self, err: PyErr) {
+        let mut bug = self.bug.borrow_mut();
+        if bug.is_none() {
+            *bug = Some(err);
         }
     }
 
@@ -78,7 +94,12 @@ pub fn grant_type_of(request: &HttpRequest) -> &str {
 
 impl SourceIo for PyIo<'_, '_> {
     fn now(&self) -> UnixMillis {
-        clock::now()
+        // core's driver cannot take an error here: a failing Python clock is kept and raised
+        // to the caller like a transport bug, and the system clock stands in meanwhile.
+        self.clock.now(self.py).unwrap_or_else(|err| {
+            self.keep_bug(err);
+            crate::clock::now()
+        })
     }
 
     fn sleep_ms(&self, ms: i64) {
@@ -110,10 +131,7 @@ impl SourceIo for PyIo<'_, '_> {
                             .get_type(self.py)
                             .name()
                             .map_or_else(|_| "exception".to_owned(), |n| n.to_string());
-                        let mut bug = self.bug.borrow_mut();
-                        if bug.is_none() {
-                            *bug = Some(err);
-                        }
+                        self.keep_bug(err);
                         Error::Transport {
                             kind: TransportErrorKind::Other,
                             message: format!("the transport raised {kind}"),

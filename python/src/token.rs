@@ -5,7 +5,7 @@
 //! `repr`/`str` show the type, the scope and the remaining lifetime, and at most the first 4
 //! characters of the access token.
 
-use crate::clock::now;
+use crate::clock::Clock;
 use crate::json_value::map_to_py;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
@@ -32,6 +32,8 @@ pub struct PyToken {
     token_type: Py<PyString>,
     #[pyo3(get)]
     scope: Py<PyTuple>,
+    /// The clock `expires_in` and `is_expired` read: the client's (system clock by default).
+    clock: Clock,
 }
 
 impl PyToken {
@@ -43,15 +45,22 @@ impl PyToken {
             token_type: PyString::new(py, &inner.token_type).unbind(),
             scope,
             inner,
+            clock: Clock::default(),
         })
+    }
+
+    /// The same token, aging by `clock` (the clock of the client that got it).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     pub fn inner(&self) -> &Arc<Token> {
         &self.inner
     }
 
-    fn describe(&self) -> String {
-        let secs = self.inner.remaining_ms(now()) as f64 / 1000.0;
+    fn describe(&self, py: Python<'_>) -> String {
+        let secs = self.inner.remaining_ms(self.clock.now_or_system(py)) as f64 / 1000.0;
         let scope = self.inner.scope.as_ref().map(|s| s.join(" "));
         let token = self.inner.access_token.expose_secret();
         let hint: String = if token.chars().count() >= MIN_LEN_FOR_HINT {
@@ -86,8 +95,8 @@ impl PyToken {
 
     /// Seconds of validity left (negative once expired).
     #[getter]
-    fn expires_in(&self) -> f64 {
-        self.inner.remaining_ms(now()) as f64 / 1000.0
+    fn expires_in(&self, py: Python<'_>) -> PyResult<f64> {
+        Ok(self.inner.remaining_ms(self.clock.now(py)?) as f64 / 1000.0)
     }
 
     #[getter]
@@ -117,8 +126,10 @@ impl PyToken {
 
     /// True if the token has expired, or will within `leeway` seconds.
     #[pyo3(signature = (leeway = 0.0))]
-    fn is_expired(&self, leeway: f64) -> bool {
-        self.inner.is_expired(now(), (leeway * 1000.0) as i64)
+    fn is_expired(&self, py: Python<'_>, leeway: f64) -> PyResult<bool> {
+        Ok(self
+            .inner
+            .is_expired(self.clock.now(py)?, (leeway * 1000.0) as i64))
     }
 
     /// The token as a dict. Secrets (access, refresh and ID token) and the values of the `extra`
@@ -130,7 +141,7 @@ impl PyToken {
         let d = PyDict::new(py);
         d.set_item("token_type", &self.inner.token_type)?;
         d.set_item("expires_at", self.expires_at(py)?)?;
-        d.set_item("expires_in", self.expires_in())?;
+        d.set_item("expires_in", self.expires_in(py)?)?;
         d.set_item("scope", self.scope.bind(py))?;
         d.set_item("refresh_expires_at", self.refresh_expires_at(py)?)?;
         let mut names: Vec<&String> = self.inner.extra.keys().collect();
@@ -145,11 +156,11 @@ impl PyToken {
         Ok(d)
     }
 
-    fn __repr__(&self) -> String {
-        self.describe()
+    fn __repr__(&self, py: Python<'_>) -> String {
+        self.describe(py)
     }
 
-    fn __str__(&self) -> String {
-        self.describe()
+    fn __str__(&self, py: Python<'_>) -> String {
+        self.describe(py)
     }
 }

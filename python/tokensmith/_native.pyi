@@ -140,7 +140,13 @@ class Token:
 
 @final
 class TokenClient:
-    """A thread-safe client of one token endpoint, with a token cache."""
+    """A thread-safe client of one token endpoint, with a token cache.
+
+    ``clock``: a callable returning the current time in seconds since the epoch as a float
+    (default ``time.time``). Every time this client needs (cache expiry, refresh-ahead, backoff,
+    ``Retry-After``, background refreshes, its tokens' ``expires_in`` and ``is_expired``) comes
+    from it; sleeps still take real time.
+    """
 
     def __new__(
         cls,
@@ -163,6 +169,7 @@ class TokenClient:
         verify: str | None = None,
         default_lifetime: int = 3600,
         revocation_url: str | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> TokenClient: ...
     def token(self, *, min_ttl: float = 0.0, force: bool = False) -> Token: ...
     def client_credentials(

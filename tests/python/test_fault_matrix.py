@@ -2,10 +2,10 @@
 TokenClient against the real dev server's fault injection (``POST /admin/faults``), with the
 default urllib transport and with an ``httpx.Client``.
 
-The client's clock is the system clock (the binding exposes no other), so a "warm" case sleeps
-until its cached token is stale, and the clock-jump scenarios (11) are covered by the Rust and
-Node replays. ``TOKENSMITH_DEVSERVER=<path of a built tokensmith-devserver>`` skips the cargo
-build.
+The vector cases run on the system clock, so a "warm" case sleeps until its cached token is
+stale; the scenarios of cases 9 and 11 give the client a clock of their own
+(``TokenClient(clock=...)``) and jump it. ``TOKENSMITH_DEVSERVER=<path of a built
+tokensmith-devserver>`` skips the cargo build.
 """
 
 from __future__ import annotations
@@ -461,3 +461,190 @@ def test_m9_concurrent_forced_refresh_of_one_rotating_token(
     assert len(set(tokens)) == 1
     assert tokens[0] != first.access_token
     assert [grant for grant, _ in sent] == ["password", "refresh_token"]
+
+
+class _Clock:
+    """The client's clock (``TokenClient(clock=...)``): real time plus an offset the test moves,
+    so "later" and clock jumps are a jump, not a sleep."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+    def jump(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+def _clocked_client(
+    devserver: DevServer, transport: str
+) -> tuple[tokensmith.TokenClient, _Clock, list[tuple[str, str | None]]]:
+    send, sent = _recording(transport)
+    clock = _Clock()
+    client = tokensmith.TokenClient(
+        devserver.base + CLIENT["path"],
+        CLIENT["client_id"],
+        CLIENT["client_secret"],
+        transport=send,
+        timeout=CLIENT["timeout_ms"] / 1000,
+        clock=clock,
+    )
+    return client, clock, sent
+
+
+def _grants(sent: list[tuple[str, str | None]]) -> list[str]:
+    """The grant types sent since the last call (and forgets them)."""
+    grants = [grant for grant, _ in sent]
+    sent.clear()
+    return grants
+
+
+@pytest.mark.parametrize("transport", _transports())
+def test_m9_refresh_rotation_omission_and_invalid_grant(
+    devserver: DevServer, transport: str
+) -> None:
+    """m9-refresh-rotation, m9-refresh-omitted, m9-refresh-invalid-grant: the client's clock
+    ages the token past its 6 s lifetime, so each call refreshes it."""
+    devserver.reset()
+    client, clock, sent = _clocked_client(devserver, transport)
+
+    def user() -> tokensmith.Token:
+        return client.password("demo-user", "demo-password")
+
+    devserver.plan({"kind": "patch", "set": {"expires_in": 6}, "count": 1})
+    first = user()
+    assert first.refresh_token
+    assert _grants(sent) == ["password"]
+    # Rotation: the next refresh must send the new refresh token (the server revokes the whole
+    # family when a rotated-away token comes back, which would show as a second request).
+    devserver.plan({"kind": "patch", "set": {"expires_in": 6}, "count": 1})
+    clock.jump(7)
+    assert first.is_expired()
+    second = user()
+    assert second.access_token != first.access_token
+    assert second.refresh_token
+    assert second.refresh_token != first.refresh_token
+    assert _grants(sent) == ["refresh_token"], "m9-refresh-rotation"
+    # Omission: no refresh_token in this answer, so the previous one is kept and sent next
+    # time (RFC 6749 §6); the server already consumed it: invalid_grant, then one fallback to
+    # the password grant in the same call.
+    devserver.plan({"kind": "patch", "set": {"expires_in": 6, "refresh_token": None}, "count": 1})
+    clock.jump(7)
+    user()
+    assert _grants(sent) == ["refresh_token"]
+    clock.jump(7)
+    fallback = user()
+    assert _grants(sent) == ["refresh_token", "password"], "m9-refresh-omitted"
+    assert fallback.expires_in > 3500
+    # invalid_grant on the refresh and on the fallback: a typed error, no third request.
+    clock.jump(3600)
+    devserver.plan(
+        {
+            "kind": "respond",
+            "status": 400,
+            "count": 5,
+            "body": '{"error":"invalid_grant","error_description":"refresh token revoked"}',
+        }
+    )
+    with pytest.raises(tokensmith.InvalidGrant) as info:
+        user()
+    assert info.value.code == "invalid_grant"
+    assert _grants(sent) == ["refresh_token", "password"], "m9-refresh-invalid-grant"
+
+
+@pytest.mark.parametrize("transport", _transports())
+def test_m9_refresh_token_rotation_through_refresh(devserver: DevServer, transport: str) -> None:
+    """``refresh(rt)`` (cached under the refresh token): the rotated token comes back, and the
+    old refresh token presented again gets that exchange's token instead of a doomed request."""
+    devserver.reset()
+    client, _, sent = _clocked_client(devserver, transport)
+    first = client.password("demo-user", "demo-password")
+    assert first.refresh_token
+    _grants(sent)
+    renewed = client.refresh(first.refresh_token)
+    assert renewed.refresh_token
+    assert renewed.refresh_token != first.refresh_token
+    again = client.refresh(first.refresh_token)
+    assert again.access_token == renewed.access_token
+    assert _grants(sent) == ["refresh_token"]
+    # The new refresh token works: the server kept the family alive.
+    newer = client.refresh(renewed.refresh_token)
+    assert newer.access_token != renewed.access_token
+    assert _grants(sent) == ["refresh_token"]
+
+
+@pytest.mark.parametrize("transport", _transports())
+def test_m9_concurrent_callers_of_one_expired_rotating_token(
+    devserver: DevServer, transport: str
+) -> None:
+    """m9-concurrent-refresh as in Rust and Node: the access token expired by the client's
+    clock, 16 threads ask at once: one refresh request, one token for all."""
+    devserver.reset()
+    client, clock, sent = _clocked_client(devserver, transport)
+    devserver.plan({"kind": "patch", "set": {"expires_in": 6}, "count": 1})
+    first = client.password("demo-user", "demo-password")
+    assert _grants(sent) == ["password"]
+    clock.jump(7)
+    devserver.plan({"kind": "slow", "delay_ms": 1000, "count": 1})
+    barrier = threading.Barrier(16)
+    tokens: list[str] = []
+
+    def call() -> None:
+        barrier.wait()
+        tokens.append(client.password("demo-user", "demo-password").access_token)
+
+    threads = [threading.Thread(target=call) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(tokens) == 16
+    assert len(set(tokens)) == 1
+    assert tokens[0] != first.access_token
+    assert _grants(sent) == ["refresh_token"]
+
+
+@pytest.mark.parametrize("transport", _transports())
+def test_m11_clock_jumps_forward_and_backward(devserver: DevServer, transport: str) -> None:
+    """m11-clock-forward, m11-clock-backward: never an expired token, no stall, one fetch each."""
+    devserver.reset()
+    client, clock, _ = _clocked_client(devserver, transport)
+    first = client.token()
+    clock.jump(2 * 3600)
+    assert first.is_expired()
+    second = client.token()
+    assert second.access_token != first.access_token
+    assert second.expires_in > 3500
+    assert devserver.requests() == 2, "m11-clock-forward"
+
+    devserver.plan({"kind": "patch", "set": {"expires_in": 6}, "count": 1})
+    clock.jump(3600)
+    short = client.token()
+    clock.jump(7)
+    devserver.plan({"kind": "html", "count": 3})
+    with pytest.raises(tokensmith.ResponseError):
+        client.token()
+    devserver.reset()
+    clock.jump(-86400)
+    # Right after the jump back: neither the expired token nor a request (the key backs off).
+    with pytest.raises(tokensmith.ResponseError):
+        client.token()
+    assert devserver.requests() == 0
+    # The backoff (at most 1 s) ends after its real duration, then one fetch.
+    time.sleep(1.1)
+    back = client.token()
+    assert back.access_token != short.access_token
+    assert back.expires_in > 3500
+    assert devserver.requests() == 1, "m11-clock-backward"
+
+
+def test_a_failing_clock_is_raised_not_hidden(devserver: DevServer) -> None:
+    def broken() -> float:
+        raise RuntimeError("clock unplugged")
+
+    client = _client(devserver.base + CLIENT["path"], "urllib", clock=broken)
+    with pytest.raises(RuntimeError, match="clock unplugged"):
+        client.token()
+    with pytest.raises(TypeError):
+        _client(devserver.base + CLIENT["path"], "urllib", clock=3.0)
