@@ -12,6 +12,7 @@ pub mod errors;
 pub mod http;
 pub mod jwt;
 pub mod pat;
+pub mod redact;
 pub mod response;
 pub mod token;
 pub mod vendor;

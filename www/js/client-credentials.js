@@ -7,7 +7,7 @@ import { announce, clear, focusOn, whileBusy } from "./shared/status.js";
 import { hideError, showError } from "./shared/errors.js";
 import { startCountdown, stopCountdown } from "./shared/countdown.js";
 import { decodedText, secretField } from "./shared/token-view.js";
-import { maskedRequestText, recordingFetch, secretForms } from "./shared/request-view.js";
+import { maskedRequestText, recordingFetch } from "./shared/request-view.js";
 import { copyButton } from "./shared/clipboard.js";
 
 const $ = (id) => document.getElementById(id);
@@ -28,9 +28,8 @@ startPage((lib) => {
     $("result").hidden = true;
     stopCountdown($("token-countdown"));
     const sent = [];
-    const forms = secretForms(lib, { clientId: v.clientId, secrets: [v.clientSecret] });
     const showSent = () => {
-      $("request-text").textContent = sent.map((r) => maskedRequestText(r, forms, [v.clientSecret])).join("\n\n");
+      $("request-text").textContent = sent.map((r) => maskedRequestText(lib, r)).join("\n\n");
       $("sent").hidden = sent.length === 0;
     };
     await whileBusy($("submit"), "Requesting…", async () => {
