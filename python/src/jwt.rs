@@ -23,7 +23,7 @@ fn jwt_err(py: Python<'_>, e: JwtError) -> PyErr {
 }
 
 /// `{"header": {...}, "claims": {...}}` as Python dicts (the types `json.loads` would give).
-fn header_and_claims<'py>(
+pub(crate) fn header_and_claims<'py>(
     py: Python<'py>,
     header: &Map,
     claims: &Map,

@@ -9,6 +9,7 @@ mod clock;
 mod errors;
 mod io;
 mod json_value;
+mod jwks;
 mod jwt;
 mod pat;
 mod persist;
@@ -123,6 +124,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(pat::pat_hash, module)?)?;
     module.add_function(wrap_pyfunction!(pat::pat_verify, module)?)?;
     module.add_class::<jwt::PyJwks>()?;
+    module.add_class::<jwks::JwksClient>()?;
     module.add_class::<token::PyToken>()?;
     module.add_class::<client::TokenClient>()?;
     module.add_class::<vendor_ttm::TechnicalTokenManager>()?;

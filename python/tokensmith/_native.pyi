@@ -25,6 +25,7 @@ __all__ = [
     "InvalidScope",
     "InvalidToken",
     "Jwks",
+    "JwksClient",
     "JwtError",
     "KeycloakClient",
     "OAuthError",
@@ -105,6 +106,33 @@ class Jwks:
 
     def __new__(cls, jwks: str | bytes | dict[str, Any]) -> Jwks: ...
     def __len__(self) -> int: ...
+
+@final
+class JwksClient:
+    """Verifies JWTs with the key set published at ``jwks_url`` (RFC 7517 §5), fetched on first
+    use and again when a token names an unknown ``kid`` (key rotation), at most once per 30 s.
+    ``transport``, ``timeout`` and ``clock`` are :class:`TokenClient`'s."""
+
+    def __new__(
+        cls,
+        jwks_url: str,
+        *,
+        transport: _Transport | None = None,
+        timeout: float = 10.0,
+        clock: Callable[[], float] | None = None,
+    ) -> JwksClient: ...
+    def verify(
+        self,
+        token: str,
+        *,
+        algorithms: Sequence[str],
+        issuer: str | None = None,
+        audience: str | None = None,
+        leeway: int = 30,
+    ) -> dict[str, dict[str, Any]]:
+        """Verifies signature and claims with the issuer's current keys; ``{"header": ...,
+        "claims": ...}``, or ``JwtError`` (``jwt_key_not_found`` for a ``kid`` the set lacks
+        after the refetch allowed now), or the fetch's ``TransportError``/``ResponseError``."""
 
 @final
 class Token:

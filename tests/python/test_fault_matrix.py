@@ -648,3 +648,101 @@ def test_a_failing_clock_is_raised_not_hidden(devserver: DevServer) -> None:
         client.token()
     with pytest.raises(TypeError):
         _client(devserver.base + CLIENT["path"], "urllib", clock=3.0)
+
+
+JWKS_PATH = "/.well-known/jwks.json"
+
+
+def _with_kid(token: str, kid: str) -> str:
+    """The token with its header's ``kid`` replaced (the signature no longer matches; a token
+    naming an unknown key is refused before any signature check)."""
+    header_b64, rest = token.split(".", 1)
+    header = json.loads(base64.urlsafe_b64decode(header_b64 + "=" * (-len(header_b64) % 4)))
+    header["kid"] = kid
+    encoded = base64.urlsafe_b64encode(json.dumps(header).encode()).rstrip(b"=").decode()
+    return f"{encoded}.{rest}"
+
+
+def _kid(token: str) -> str:
+    kid: str = tokensmith.decode_jwt(token)["header"]["kid"]
+    return kid
+
+
+@pytest.mark.parametrize("transport", _transports())
+def test_m15_jwks_rotation_refetches_once_per_interval(
+    devserver: DevServer, transport: str
+) -> None:
+    """m15-jwks-unknown-kid through ``JwksClient`` (core's JwksRefresh): the server's key rotates
+    (restart); the new kid is refused without a request inside the 30 s interval, verifies after
+    exactly one refetch once it has passed, and 100 made-up kids right after cause no request."""
+    devserver.reset()
+    tokens = _client(devserver.base + CLIENT["path"], transport)
+    before = tokens.token().access_token
+    clock = _Clock()
+    fetched: list[str] = []
+    inner = tokensmith.UrllibTransport(timeout=5) if transport == "urllib" else None
+    httpx_client = _transport(transport)
+
+    def send(
+        method: str, url: str, headers: list[tuple[str, str]], body: bytes
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        fetched.append(f"{method} {url.removeprefix(devserver.base)}")
+        if inner is not None:
+            return inner(method, url, headers, body)
+        r = httpx_client.request(method, url, headers=headers, content=body)
+        return r.status_code, list(r.headers.multi_items()), r.content
+
+    jwks = tokensmith.JwksClient(devserver.base + JWKS_PATH, transport=send, clock=clock)
+    claims = jwks.verify(before, algorithms=["RS256"])["claims"]
+    assert claims["iss"]
+    assert fetched == [f"GET {JWKS_PATH}"]
+    jwks.verify(before, algorithms=["RS256"])
+    assert devserver.requests(JWKS_PATH) == 1
+
+    devserver.admin("POST", "/admin/restart")
+    devserver.reset()
+    after = tokens.token(force=True).access_token
+    assert _kid(after) != _kid(before)
+    # 7 s after the first fetch: the new kid is unknown and no refetch is allowed yet.
+    clock.jump(7)
+    with pytest.raises(tokensmith.JwtError) as info:
+        jwks.verify(after, algorithms=["RS256"])
+    assert info.value.code == "jwt_key_not_found"
+    assert devserver.requests(JWKS_PATH) == 0
+    # Past the interval: exactly one refetch, and the new token verifies.
+    clock.jump(30)
+    assert jwks.verify(after, algorithms=["RS256"])["header"]["kid"] == _kid(after)
+    assert devserver.requests(JWKS_PATH) == 1
+    # 100 made-up kids, and the old key's token, right after: refused, no request.
+    for i in range(100):
+        with pytest.raises(tokensmith.JwtError) as info:
+            jwks.verify(_with_kid(after, f"forged-{i}"), algorithms=["RS256"])
+        assert info.value.code == "jwt_key_not_found"
+    with pytest.raises(tokensmith.JwtError):
+        jwks.verify(before, algorithms=["RS256"])
+    assert devserver.requests(JWKS_PATH) == 1
+    assert len(fetched) == 2
+    # The key set in use is still the new one.
+    jwks.verify(after, algorithms=["RS256"])
+    assert devserver.requests(JWKS_PATH) == 1
+
+
+def test_m15_a_failed_jwks_fetch_is_typed_and_rate_limited(devserver: DevServer) -> None:
+    """The JWK Set endpoint answers 503 (HTML): the fetch's ResponseError, then no new request
+    within the interval."""
+    devserver.reset()
+    token = _client(devserver.base + CLIENT["path"], "urllib").token().access_token
+    clock = _Clock()
+    jwks = tokensmith.JwksClient(devserver.base + JWKS_PATH, clock=clock)
+    devserver.admin("POST", "/admin/faults", {"path": JWKS_PATH, "kind": "html", "count": 1})
+    with pytest.raises(tokensmith.ResponseError) as info:
+        jwks.verify(token, algorithms=["RS256"])
+    assert info.value.status == 502
+    with pytest.raises(tokensmith.JwtError) as key_error:
+        jwks.verify(token, algorithms=["RS256"])
+    assert key_error.value.code == "jwt_key_not_found"
+    assert devserver.requests(JWKS_PATH) == 1
+    clock.jump(31)
+    assert jwks.verify(token, algorithms=["RS256"])["claims"]
+    assert devserver.requests(JWKS_PATH) == 2
+    assert "keys=1" in repr(jwks)

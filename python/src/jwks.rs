@@ -1,0 +1,164 @@
+//! `tokensmith.JwksClient`: an issuer's JWK Set fetched from its URL and kept, refetched on an
+//! unknown `kid` when core's [`JwksRefresh`] says so (at most once per 30 s, never on a clock
+//! jump back). This file only sends the request core builds through the client's transport and
+//! verifies with core's `jwt::verify`.
+
+use crate::clock::Clock;
+use crate::errors::to_py_err;
+use crate::io::host_of;
+use crate::jwt::header_and_claims;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use tokensmith::jwt::{
+    decode_unverified, verify, Algorithm, JwksRefresh, JwksStep, JwtError, Validation,
+};
+use tokensmith::{Error, HttpRequest, HttpResponse};
+
+fn lock(m: &Mutex<JwksRefresh>) -> MutexGuard<'_, JwksRefresh> {
+    // A panic while holding the lock leaves a consistent state (plain replacements).
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Verifies JWTs with the key set published at `jwks_url` (RFC 7517 §5), fetched on first use
+/// and again when a token names a `kid` the cached set lacks (a key rotation, OpenID Connect
+/// Core §10.1.1), at most once per 30 s: tokens with made-up `kid`s cause no request storm.
+///
+/// `transport` and `timeout` are `TokenClient`'s; `clock` too (seconds since the epoch,
+/// default `time.time`), for the refetch interval and the `exp`/`nbf` checks. While one call
+/// fetches, a concurrent call with an unknown `kid` fails (`jwt_key_not_found`) rather than
+/// fetching again.
+#[pyclass(frozen, name = "JwksClient", module = "tokensmith")]
+pub struct JwksClient {
+    url: String,
+    refresh: Mutex<JwksRefresh>,
+    transport: Py<PyAny>,
+    logger: Py<PyAny>,
+    clock: Clock,
+}
+
+impl JwksClient {
+    /// Sends core's request through the transport; a `TransportError` (or any exception of the
+    /// transport) is raised as it is.
+    fn fetch(&self, py: Python<'_>, request: &HttpRequest) -> PyResult<HttpResponse> {
+        let _ = self.logger.bind(py).call_method1(
+            "debug",
+            ("fetching the JWK Set host=%s", host_of(&request.url)),
+        );
+        let headers = PyList::empty(py);
+        for (name, value) in &request.headers {
+            headers.append((name.as_str(), value.as_str()))?;
+        }
+        let body = PyBytes::new(py, &request.body);
+        let answer = self.transport.bind(py).call1((
+            request.method.as_str(),
+            request.url.as_str(),
+            headers,
+            body,
+        ))?;
+        let (status, headers, body): (u16, Vec<(String, String)>, Bound<'_, PyAny>) =
+            answer.extract()?;
+        let body = body.cast_into::<PyBytes>()?;
+        Ok(HttpResponse::new(status, headers, body.as_bytes()))
+    }
+}
+
+#[pymethods]
+impl JwksClient {
+    #[new]
+    #[pyo3(signature = (jwks_url, *, transport = None, timeout = 10.0, clock = None))]
+    fn new(
+        py: Python<'_>,
+        jwks_url: String,
+        transport: Option<&Bound<'_, PyAny>>,
+        timeout: f64,
+        clock: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        if !timeout.is_finite() || timeout <= 0.0 {
+            return Err(PyValueError::new_err(
+                "timeout must be a number of seconds > 0",
+            ));
+        }
+        let transport = py
+            .import("tokensmith._transport")?
+            .getattr("make_transport")?
+            .call1((transport, timeout, py.None()))?
+            .unbind();
+        let logger = py
+            .import("logging")?
+            .call_method1("getLogger", ("tokensmith",))?
+            .unbind();
+        Ok(JwksClient {
+            url: jwks_url,
+            refresh: Mutex::new(JwksRefresh::default()),
+            transport,
+            logger,
+            clock: Clock::from_arg(clock)?,
+        })
+    }
+
+    /// Verifies a JWT's signature with the issuer's current keys, then its claims (as
+    /// `verify_jwt` does); returns `{"header": ..., "claims": ...}` or raises `JwtError`
+    /// (`jwt_key_not_found` for a `kid` the set lacks even after the refetch allowed now), or the
+    /// fetch's own error (`TransportError`, `ResponseError`).
+    #[pyo3(signature = (token, *, algorithms, issuer = None, audience = None, leeway = 30))]
+    fn verify<'py>(
+        &self,
+        py: Python<'py>,
+        token: &str,
+        algorithms: Vec<String>,
+        issuer: Option<String>,
+        audience: Option<String>,
+        leeway: u32,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let jwt_err = |e: JwtError| to_py_err(py, &Error::from(e));
+        let algorithms = algorithms
+            .iter()
+            .map(|name| Algorithm::parse(name))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(jwt_err)?;
+        let mut validation = Validation::new(&algorithms);
+        validation.issuer = issuer;
+        validation.audience = audience;
+        validation.leeway_secs = leeway;
+        let kid = decode_unverified(token)
+            .map_err(jwt_err)?
+            .kid()
+            .map(str::to_owned);
+        // At most one fetch per call: after it, core answers Use or Unknown for this `kid`.
+        for _ in 0..2 {
+            let now = self.clock.now(py)?;
+            let mut refresh = lock(&self.refresh);
+            match refresh.step(kid.as_deref(), now) {
+                JwksStep::Use(keys) => {
+                    let jwt = verify(token, keys, &validation, now).map_err(jwt_err)?;
+                    return header_and_claims(py, &jwt.header, &jwt.claims);
+                }
+                JwksStep::Unknown => break,
+                JwksStep::Fetch => {
+                    // Not held while the transport runs: it may release the GIL.
+                    drop(refresh);
+                    match self.fetch(py, &JwksRefresh::request(&self.url)) {
+                        Ok(response) => lock(&self.refresh)
+                            .receive(&response, now)
+                            .map_err(|e| to_py_err(py, &e))?,
+                        Err(err) => {
+                            lock(&self.refresh).fetch_failed();
+                            return Err(err);
+                        }
+                    }
+                }
+            }
+        }
+        Err(jwt_err(JwtError::KeyNotFound))
+    }
+
+    fn __repr__(&self) -> String {
+        let keys = lock(&self.refresh).keys().map_or(0, |k| k.keys().len());
+        format!(
+            "<JwksClient url={:?} keys={keys}>",
+            tokensmith::http::redact_url(&self.url)
+        )
+    }
+}
