@@ -10,6 +10,7 @@ pub mod client;
 pub mod convert;
 pub mod errors;
 pub mod http;
+pub mod jwks;
 pub mod jwt;
 pub mod pat;
 pub mod redact;
