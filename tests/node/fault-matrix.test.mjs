@@ -386,3 +386,121 @@ describe("fault matrix scenarios", () => {
     assert.equal(await requests(), 0, "the in-memory cache is intact");
   });
 });
+
+// ---- JWKS: case 10 (restart while a client runs) and case 15 (rotation, unknown kid) ----------
+
+const JWKS_PATH = "/.well-known/jwks.json";
+const kidOf = (token) => lib.decodeJwt(token).header.kid;
+/** The token with its header's `kid` replaced (a token naming an unknown key is refused first). */
+function withKid(token, kid) {
+  const [header, ...rest] = token.split(".");
+  const h = JSON.parse(Buffer.from(header, "base64url").toString());
+  return [Buffer.from(JSON.stringify({ ...h, kid })).toString("base64url"), ...rest].join(".");
+}
+/** A RemoteJwks over a fetch that counts its requests. */
+function remoteJwks() {
+  const fetched = [];
+  const jwks = new lib.RemoteJwks({
+    jwksUrl: base + JWKS_PATH,
+    timeoutMs: 5000,
+    fetch: (input, init) => {
+      fetched.push(`${init?.method ?? "GET"} ${String(input).slice(base.length)}`);
+      return fetch(input, init);
+    },
+  });
+  return { jwks, fetched };
+}
+
+describe("fault matrix scenarios with the server's keys", () => {
+  test("m10-server-restart: refused refresh → password once; the new token verifies with the new JWKS, the old one no longer does", async () => {
+    await reset();
+    resetClock();
+    try {
+      const rec = recordingFetch();
+      const tc = client(base + V.client.path, { fetch: rec.fetchFn });
+      await plan({ kind: "patch", set: { expires_in: 6 }, count: 1 });
+      const before = await tc.password("demo-user", "demo-password");
+      assert.ok(before.refreshToken);
+      assert.deepEqual(rec.grants(), ["password"]);
+      await admin("POST", "/admin/restart");
+      await reset();
+      jump(7000);
+      const after = await tc.password("demo-user", "demo-password");
+      assert.deepEqual(rec.grants(), ["refresh_token", "password"]);
+      assert.equal(await requests(), 2, "m10: requests after the restart");
+      const { jwks } = remoteJwks();
+      const verified = await jwks.verify(after.accessToken, { algorithms: ["RS256"] });
+      assert.equal(verified.header.kid, kidOf(after.accessToken));
+      const err = await thrownBy(() => jwks.verify(before.accessToken, { algorithms: ["RS256"] }));
+      assert.ok(err instanceof lib.JwtError, `${err?.name} ${err?.message}`);
+      assert.equal(err.code, "jwt_key_not_found");
+    } finally {
+      resetClock();
+    }
+  });
+
+  test("m15-jwks-unknown-kid: a rotated key verifies after exactly one refetch; 100 made-up kids cause no request", async () => {
+    await reset();
+    resetClock();
+    try {
+      const tc = client(base + V.client.path);
+      const before = (await tc.token()).accessToken;
+      const { jwks, fetched } = remoteJwks();
+      const ok = await jwks.verify(before, { algorithms: ["RS256"] });
+      assert.ok(ok.claims.iss);
+      await jwks.verify(before, { algorithms: ["RS256"] });
+      assert.deepEqual(fetched, [`GET ${JWKS_PATH}`]);
+      assert.equal(await requests(JWKS_PATH), 1);
+
+      await admin("POST", "/admin/restart");
+      await reset();
+      // A new client: the first one would serve its cached (old-key) token.
+      const after = (await client(base + V.client.path).token()).accessToken;
+      assert.notEqual(kidOf(after), kidOf(before));
+      // 7 s after the first fetch: the new kid is unknown and no refetch is allowed yet.
+      jump(7000);
+      let err = await thrownBy(() => jwks.verify(after, { algorithms: ["RS256"] }));
+      assert.equal(err?.code, "jwt_key_not_found", `${err?.name} ${err?.message}`);
+      assert.equal(await requests(JWKS_PATH), 0);
+      // Past the 30 s interval: exactly one refetch, and the new token verifies.
+      jump(30_000);
+      const verified = await jwks.verify(after, { algorithms: ["RS256"] });
+      assert.equal(verified.header.kid, kidOf(after));
+      assert.equal(await requests(JWKS_PATH), 1);
+      // 100 made-up kids (at once), and the old key's token, right after: refused, no request.
+      const forgedErrors = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => thrownBy(() => jwks.verify(withKid(after, `forged-${i}`), { algorithms: ["RS256"] }))),
+      );
+      assert.ok(forgedErrors.every((e) => e instanceof lib.JwtError && e.code === "jwt_key_not_found"));
+      err = await thrownBy(() => jwks.verify(before, { algorithms: ["RS256"] }));
+      assert.equal(err?.code, "jwt_key_not_found");
+      assert.equal(await requests(JWKS_PATH), 1);
+      assert.equal(fetched.length, 2);
+      await jwks.verify(after, { algorithms: ["RS256"] });
+      assert.equal(await requests(JWKS_PATH), 1);
+    } finally {
+      resetClock();
+    }
+  });
+
+  test("m15: a failed JWKS fetch is a typed error, and rate-limited too", async () => {
+    await reset();
+    resetClock();
+    try {
+      const token = (await client(base + V.client.path).token()).accessToken;
+      const { jwks } = remoteJwks();
+      await admin("POST", "/admin/faults", { path: JWKS_PATH, kind: "html", count: 1 });
+      let err = await thrownBy(() => jwks.verify(token, { algorithms: ["RS256"] }));
+      assert.ok(err instanceof lib.ResponseError, `${err?.name} ${err?.message}`);
+      assert.equal(err.status, 502);
+      err = await thrownBy(() => jwks.verify(token, { algorithms: ["RS256"] }));
+      assert.equal(err?.code, "jwt_key_not_found");
+      assert.equal(await requests(JWKS_PATH), 1);
+      jump(31_000);
+      assert.ok((await jwks.verify(token, { algorithms: ["RS256"] })).claims);
+      assert.equal(await requests(JWKS_PATH), 2);
+    } finally {
+      resetClock();
+    }
+  });
+});
