@@ -2,10 +2,9 @@
 TokenClient against the real dev server's fault injection (``POST /admin/faults``), with the
 default urllib transport and with an ``httpx.Client``.
 
-The vector cases run on the system clock, so a "warm" case sleeps until its cached token is
-stale; the scenarios of cases 9 and 11 give the client a clock of their own
-(``TokenClient(clock=...)``) and jump it. ``TOKENSMITH_DEVSERVER=<path of a built
-tokensmith-devserver>`` skips the cargo build.
+The client's clock is one of the test's (``TokenClient(clock=...)``): "later" (a "warm" case's
+stale token, cases 9 and 15) and the clock jumps of case 11 are a jump of that clock, not a
+sleep. ``TOKENSMITH_DEVSERVER=<path of a built tokensmith-devserver>`` skips the cargo build.
 """
 
 from __future__ import annotations
@@ -198,6 +197,20 @@ def _check_token(
     ctx["previous"] = token.access_token
 
 
+class _Clock:
+    """The client's clock (``TokenClient(clock=...)``): real time plus an offset the test moves,
+    so "later" and clock jumps are a jump, not a sleep."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+    def jump(self, seconds: float) -> None:
+        self.offset += seconds
+
+
 VECTOR_CASES = [c for c in V["cases"] if not c.get("scenario")]
 
 
@@ -206,15 +219,16 @@ VECTOR_CASES = [c for c in V["cases"] if not c.get("scenario")]
 def test_fault_matrix_vector(devserver: DevServer, case: dict[str, Any], transport: str) -> None:
     devserver.reset()
     url = _refused_url() if case.get("token_url") == "refused" else devserver.base + CLIENT["path"]
-    client = _client(url, transport)
+    clock = _Clock()
+    client = _client(url, transport, clock=clock)
     ctx: dict[str, str | None] = {"warm": None, "previous": None}
     if "warm" in case:
         warm = case["warm"]
         devserver.plan({"kind": "patch", "set": {"expires_in": warm["expires_in"]}, "count": 1})
-        started = time.monotonic()
+        started = clock()
         ctx["warm"] = client.token().access_token
         # The age counts from just before the call (the token's issue time is its send time).
-        time.sleep(max(0.0, started + warm["age_ms"] / 1000 - time.monotonic()))
+        clock.jump(warm["age_ms"] / 1000 - (clock() - started))
         devserver.reset()
     for fault in case["faults"]:
         devserver.plan(fault)
@@ -461,20 +475,6 @@ def test_m9_concurrent_forced_refresh_of_one_rotating_token(
     assert len(set(tokens)) == 1
     assert tokens[0] != first.access_token
     assert [grant for grant, _ in sent] == ["password", "refresh_token"]
-
-
-class _Clock:
-    """The client's clock (``TokenClient(clock=...)``): real time plus an offset the test moves,
-    so "later" and clock jumps are a jump, not a sleep."""
-
-    def __init__(self) -> None:
-        self.offset = 0.0
-
-    def __call__(self) -> float:
-        return time.time() + self.offset
-
-    def jump(self, seconds: float) -> None:
-        self.offset += seconds
 
 
 def _clocked_client(

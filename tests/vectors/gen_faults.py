@@ -12,8 +12,8 @@ Each `cases[]` entry is driven the same way in every runtime:
    default lifetime `client.default_lifetime` s (so that a JWT `exp` and the default are told
    apart), request timeout `client.timeout_ms`.
 2. `warm` (optional): one call before the fault whose answer is patched to live `expires_in`
-   seconds; the clock is then `age_ms` later than just before that call (a fake clock in Rust
-   and Node, a sleep in Python), i.e. past the refresh point and before the end of the usable
+   seconds; the client's clock is then `age_ms` later than just before that call (a clock the
+   test moves, in every runtime), i.e. past the refresh point and before the end of the usable
    window, so the cached token is stale but still valid.
 3. `faults`: planned on `/oauth/token` (`count` defaults to 1); `token_url` "refused" sends to a
    port where nothing listens.
@@ -213,19 +213,19 @@ def scenario(id, matrix, title, expect, runtimes):
     cases.append({"id": id, "matrix": matrix, "title": title, "scenario": True, "expect": expect, "runtimes": runtimes})
 
 scenario("m9-refresh-rotation", 9, "refresh with rotation: the new refresh token is kept and used next time",
-         {"requests": ["password", "refresh_token", "refresh_token"], "errors": 0}, ["rust", "node"])
+         {"requests": ["password", "refresh_token", "refresh_token"], "errors": 0}, ["rust", "node", "python"])
 scenario("m9-refresh-omitted", 9, "refresh answer without refresh_token: the old one is kept (RFC 6749 §6)",
-         {"second_refresh_sends": "the first refresh token"}, ["rust", "node"])
+         {"second_refresh_sends": "the first refresh token"}, ["rust", "node", "python"])
 scenario("m9-refresh-invalid-grant", 9, "refresh rejected with invalid_grant: one fallback to the primary grant in the same flight, no loop",
-         {"requests": ["refresh_token", "password"], "token": True}, ["rust", "node"])
-scenario("m9-concurrent-refresh", 9, "16 concurrent callers on one rotating refresh token (expired access token in Rust and Node, forced refresh in Python): exactly one refresh request, one token for all",
+         {"requests": ["refresh_token", "password"], "token": True}, ["rust", "node", "python"])
+scenario("m9-concurrent-refresh", 9, "16 concurrent callers on one rotating refresh token (expired access token; Python also with forced refreshes): exactly one refresh request, one token for all",
          {"refresh_requests": 1, "all_get_a_token": True}, ["rust", "node", "python"])
 scenario("m10-server-restart", 10, "server restart (new key, refresh tokens forgotten): refresh fails with invalid_grant, falls back to the password grant once; the new token verifies against the new JWKS",
-         {"requests_after_restart": 2, "token_verifies_with_new_jwks": True}, ["rust", "python"])
+         {"requests_after_restart": 2, "token_verifies_with_new_jwks": True}, ["rust", "node", "python"])
 scenario("m11-clock-forward", 11, "client clock jumps forward past expiry: one new fetch, never an expired token",
-         {"requests": 1}, ["rust", "node"])
+         {"requests": 1}, ["rust", "node", "python"])
 scenario("m11-clock-backward", 11, "client clock jumps back a day after the token expired: the expired token is not served; one fetch",
-         {"requests": 1, "served_expired": False}, ["rust", "node"])
+         {"requests": 1, "served_expired": False}, ["rust", "node", "python"])
 scenario("m12-credentials-special-chars", 12, "client id and secret with ':', '+', '%', spaces, non-ASCII and an empty secret: RFC 6749 §2.3.1 bytes",
          {"credentials": [{"client_id": WEIRD_ID, "client_secret": WEIRD_SECRET,
                            "authorization": form_basic(WEIRD_ID, WEIRD_SECRET), "server_accepts": True},
@@ -237,8 +237,8 @@ scenario("m13-redirect-other-origin", 13, "307 from the token endpoint to anothe
 scenario("m14-cache-file", 14, "cache import of corrupted, truncated and newer-version data: typed error, in-memory cache intact; a world-readable file is refused (Python save/load)",
          {"corrupted": "cache_corrupt", "truncated": "cache_corrupt", "newer_version": "cache_version_unsupported",
           "world_readable": "refused", "cache_intact": True}, ["rust", "node", "python"])
-scenario("m15-jwks-unknown-kid", 15, "JWKS rotated on the server (restart): a token with an unknown kid triggers at most one refetch per rate-limit interval (core JwksRefresh)",
-         {"refetches_per_interval": 1, "new_kid_verifies": True}, ["rust"])
+scenario("m15-jwks-unknown-kid", 15, "JWKS rotated on the server (restart): a token with an unknown kid triggers at most one refetch per rate-limit interval (core JwksRefresh; npm RemoteJwks, Python JwksClient)",
+         {"refetches_per_interval": 1, "new_kid_verifies": True}, ["rust", "node", "python"])
 scenario("m16-pat", 16, "PAT malformed shapes (tests/vectors/pat.json), revoked, expired, owner deactivated: 401 invalid_token each",
          {"status": 401, "www_authenticate_error": "invalid_token"}, ["rust"])
 
