@@ -1,14 +1,15 @@
 // TokenClient and verifyJwt of the built package against `oidc-provider` (npm, a certified
 // OpenID provider we did not write), started here on 127.0.0.1 with an ephemeral port:
 // client_credentials with client_secret_basic, JWT access tokens (RFC 9068) for resource
-// servers chosen by resource indicators (RFC 8707), verified against the provider's JWKS;
+// servers chosen by resource indicators (RFC 8707), verified against the provider's JWKS (fetched
+// by the test for verifyJwt, and by RemoteJwks from jwks_uri);
 // revocation (RFC 7009) checked through introspection (RFC 7662); single flight counted on the
 // provider's side; a 2-second token lifetime; redaction of everything a user could print.
 import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { inspect } from "node:util";
-import { exportJWK, generateKeyPair } from "jose";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import Provider from "oidc-provider";
 import { loadFlavours, thrownBy } from "./load-package.mjs";
 
@@ -38,6 +39,8 @@ let discovery;
 let jwks;
 // POST requests to the token endpoint, counted by the HTTP server in front of the provider.
 let tokenRequests = 0;
+// GET requests to the JWKS endpoint (RemoteJwks fetches it itself).
+let jwksRequests = 0;
 
 before(async () => {
   loaded = await loadFlavours();
@@ -50,6 +53,7 @@ before(async () => {
   let handle = (_req, res) => res.writeHead(503).end();
   server = createServer((req, res) => {
     if (req.method === "POST" && req.url === "/token") tokenRequests += 1;
+    if (req.method === "GET" && req.url === "/jwks") jwksRequests += 1;
     handle(req, res);
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -210,6 +214,39 @@ for (const flavour of ["require (node condition)", "web build"]) {
     });
   });
 }
+
+test("RemoteJwks over the provider's jwks_uri: one fetch for RS256 and ES256 tokens, an unknown kid refused", async () => {
+  const { RemoteJwks, JwtError } = lib();
+  const remote = new RemoteJwks({ jwksUrl: discovery.jwks_uri });
+  const c = client();
+  const start = jwksRequests;
+  for (const [prefix, alg] of [["api", "RS256"], ["es", "ES256"]]) {
+    const token = await c.clientCredentials({ scope: `${prefix}:read` });
+    const { header, claims } = await remote.verify(token.accessToken, {
+      algorithms: [alg],
+      issuer,
+      audience: RESOURCES[prefix].indicator,
+    });
+    assert.equal(header.alg, alg);
+    assert.equal(claims.client_id, CLIENT_ID);
+  }
+  assert.equal(jwksRequests - start, 1, "the key set is fetched once and kept");
+  // A token whose kid the provider never published (signed by a key of our own): refused, with at
+  // most one refetch of the set (RFC 7517 §5, key rotation), however often it is presented.
+  const stranger = await generateKeyPair("RS256");
+  const forged = await new SignJWT({ client_id: CLIENT_ID })
+    .setProtectedHeader({ alg: "RS256", kid: "not-published", typ: "at+jwt" })
+    .setIssuer(issuer)
+    .setAudience(RESOURCES.api.indicator)
+    .setExpirationTime("5m")
+    .sign(stranger.privateKey);
+  for (let i = 0; i < 3; i++) {
+    const err = await thrownBy(() => remote.verify(forged, { algorithms: ["RS256"], issuer, audience: RESOURCES.api.indicator }));
+    assert.ok(err instanceof JwtError, String(err));
+    assert.equal(err.code, "jwt_key_not_found");
+  }
+  assert.ok(jwksRequests - start <= 2, `${jwksRequests - start} JWKS requests`);
+});
 
 test("revoke(): an opaque access token is active, then inactive at introspection", async () => {
   const c = client();

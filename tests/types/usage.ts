@@ -17,6 +17,8 @@ import {
   patHint,
   patParse,
   patVerify,
+  redactRequest,
+  RemoteJwks,
   ResponseError,
   SdxClient,
   spaceAuthKey,
@@ -33,6 +35,8 @@ import type {
   GetTokenOptions,
   ImportReport,
   JwtKeys,
+  RemoteJwksOptions,
+  RequestToRedact,
   TokenClientOptions,
   VerifyJwtOptions,
 } from "tokensmith";
@@ -238,6 +242,16 @@ export async function jwt(token: string, jwks: { keys: JsonWebKey[] }, pem: stri
   const decoded: DecodedJwt = decodeJwt(token);
   void decoded.claims;
 
+  const remoteOptions: RemoteJwksOptions = { jwksUrl: "https://idp.example.com/jwks", fetch: globalThis.fetch, timeoutMs: 5000 };
+  const remote = new RemoteJwks(remoteOptions);
+  const fromRemote: DecodedJwt = await remote.verify(token, verifyOptions);
+  void fromRemote.header;
+  remote.free();
+  // @ts-expect-error the JWK Set URL is required
+  new RemoteJwks({ timeoutMs: 5000 });
+  // @ts-expect-error verify needs the options (the algorithm allowlist)
+  await remote.verify(token);
+
   // @ts-expect-error an algorithm allowlist is required
   await verifyJwt(token, jwks, {});
   // @ts-expect-error options are required (they hold the allowlist)
@@ -276,6 +290,18 @@ export function helpers(): void {
   const { prefix }: { prefix: string } = patParse(pat, "tsm");
   patParse(pat);
   void [ok, checksum, hint, prefix];
+
+  const request: RequestToRedact = {
+    method: "POST",
+    url: "https://as.example/token",
+    headers: [["Authorization", basic]],
+    body: "grant_type=client_credentials",
+  };
+  const redacted: string = redactRequest(request);
+  redactRequest({ url: "https://as.example/token", headers: new Headers({ "X-Api-Key": "k" }), body: new Uint8Array() });
+  void redacted;
+  // @ts-expect-error the URL is required
+  redactRequest({ method: "GET" });
 
   // @ts-expect-error basicAuthorization needs the secret
   basicAuthorization("id");
