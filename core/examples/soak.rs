@@ -54,7 +54,10 @@ fn rss_kib() -> u64 {
 struct FakeEndpoint {
     lifetime_ms: i64,
     fetch_ms: u64,
+    /// When each key's requests started, in milliseconds of a monotonic clock: the wall clock
+    /// of a VM can step, which would fake or hide a short gap.
     fetches: Mutex<HashMap<String, Vec<i64>>>,
+    epoch: Instant,
     in_flight: Mutex<HashMap<String, i64>>,
     max_in_flight: AtomicI64,
     serial: AtomicU64,
@@ -83,7 +86,7 @@ impl BlockingIo for FakeEndpoint {
             .unwrap()
             .entry(name.clone())
             .or_default()
-            .push(started.as_millis());
+            .push(i64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(i64::MAX));
         std::thread::sleep(Duration::from_millis(self.fetch_ms));
         *self.in_flight.lock().unwrap().get_mut(&name).unwrap() -= 1;
         let n = self.serial.fetch_add(1, Ordering::Relaxed);
@@ -150,6 +153,7 @@ fn main() {
         lifetime_ms,
         fetch_ms: env("SOAK_FETCH_MS", 5),
         fetches: Mutex::new(HashMap::new()),
+        epoch: Instant::now(),
         in_flight: Mutex::new(HashMap::new()),
         max_in_flight: AtomicI64::new(0),
         serial: AtomicU64::new(0),
