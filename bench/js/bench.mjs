@@ -176,6 +176,15 @@ async function verification() {
     const theirs = await jose.jwtVerify(token, keys.joseSet, options);
     if (mine.claims.sub !== "user-1" || theirs.payload.sub !== "user-1") throw new Error(`${alg}: verification disagrees`);
     bench.add(`${alg}|tokensmith verifyJwt (JWK Set)`, () => tokensmith.verifyJwt(token, keys.jwks, options));
+    if (alg !== "HS256" && tokensmith.RemoteJwks) {
+      // The issuer's key set from a fake fetch, fetched once and then kept by RemoteJwks.
+      const remote = new tokensmith.RemoteJwks({
+        jwksUrl: "https://idp.bench.example/jwks",
+        fetch: async () => new Response(JSON.stringify(keys.jwks), { status: 200, headers: { "content-type": "application/json" } }),
+      });
+      await remote.verify(token, options);
+      bench.add(`${alg}|tokensmith RemoteJwks.verify (set fetched once)`, () => remote.verify(token, options));
+    }
     if (alg !== "HS256") {
       bench.add(`${alg}|jose jwtVerify (createLocalJWKSet)`, () => jose.jwtVerify(token, keys.joseSet, options));
     }
@@ -193,8 +202,8 @@ async function verification() {
     table(["alg", "implementation", "ops/s", "µs/op", "rme"], rows),
     "",
     "Keys generated with WebCrypto (RSA 2048, P-256, 32-byte HMAC secret), tokens signed with jose. " +
-      "tokensmith takes the JWK Set on every call (RS256/ES256 verified by `crypto.subtle`, HS256 in wasm); " +
-      "jose with `createLocalJWKSet` does the same kind of lookup, jose with a `CryptoKey` skips key import.",
+      "tokensmith `verifyJwt` takes the JWK Set on every call (RS256/ES256 verified by `crypto.subtle`, HS256 in wasm); " +
+      "`RemoteJwks` keeps the set it fetched; jose with `createLocalJWKSet` keeps imported keys, jose with a `CryptoKey` skips key import.",
   ].join("\n");
 }
 
