@@ -78,6 +78,13 @@ impl std::fmt::Debug for FlightSlot {
     }
 }
 
+/// How far behind the latest reading a clock reading may be and still be taken for one that
+/// arrived late rather than for a backward jump: 1 s, far longer than a thread waits between
+/// reading the clock and taking the cache's lock (the soak's 64 threads on 2 cores: tens of
+/// milliseconds; a Python thread waiting for the GIL: a few switch intervals of 5 ms), and short
+/// enough that a clock really stepped back by less only pauses the entry's time that long.
+pub const MAX_REORDER_MS: i64 = 1_000;
+
 impl Entry {
     pub fn new(now: UnixMillis, tick: u64) -> Self {
         Entry {
@@ -100,11 +107,18 @@ impl Entry {
     /// token's remaining life) lasts as long in real time as it would have without the jump:
     /// freezing the time at the latest value instead would stretch a 1 s backoff to the size of
     /// the jump (a day for a clock corrected by a day).
+    ///
+    /// A reading at most [`MAX_REORDER_MS`] behind is not a jump: concurrent callers read the
+    /// clock before taking the cache's lock, so their readings arrive slightly out of order. Such
+    /// a reading sees the latest time and leaves the offset alone; taking it for a jump would add
+    /// its lateness to the offset each time and make a busy entry age faster than real time.
     #[inline]
     pub fn observe(&mut self, now: UnixMillis) -> UnixMillis {
         let effective = now.plus_millis(self.clock_offset_ms);
         if effective < self.high_water {
-            self.clock_offset_ms = self.high_water.millis_since(now);
+            if self.high_water.millis_since(effective) > MAX_REORDER_MS {
+                self.clock_offset_ms = self.high_water.millis_since(now);
+            }
         } else {
             self.high_water = effective;
         }
