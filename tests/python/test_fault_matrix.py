@@ -9,6 +9,7 @@ sleep. ``TOKENSMITH_DEVSERVER=<path of a built tokensmith-devserver>`` skips the
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import http.server
 import json
@@ -637,6 +638,39 @@ def test_m11_clock_jumps_forward_and_backward(devserver: DevServer, transport: s
     assert back.access_token != short.access_token
     assert back.expires_in > 3500
     assert devserver.requests() == 1, "m11-clock-backward"
+
+
+def test_every_time_of_the_client_is_its_clock(devserver: DevServer) -> None:
+    """A client clock 10 days ahead of the system's: a token fetched in the foreground, by the
+    background refresh of a stale one, and by AsyncTokenClient's executor is judged by that
+    clock (had any of them read the system clock, the token would be 10 days expired)."""
+    devserver.reset()
+    clock = _Clock()
+    clock.jump(10 * 86400)
+    client = _client(devserver.base + CLIENT["path"], "urllib", clock=clock)
+    devserver.plan({"kind": "patch", "set": {"expires_in": 6}, "count": 1})
+    warm = client.token()
+    assert 5 < warm.expires_in <= 6
+    assert not warm.is_expired()
+    clock.jump(5.1)
+    assert client.token().access_token == warm.access_token  # stale: refreshed in background
+    _expect_requests(devserver, 2, "background refresh")
+    refreshed = client.token()
+    assert refreshed.access_token != warm.access_token
+    assert refreshed.expires_in > 3500
+    assert devserver.requests() == 2
+
+    async_client = tokensmith.AsyncTokenClient(
+        devserver.base + CLIENT["path"], CLIENT["client_id"], CLIENT["client_secret"], clock=clock
+    )
+
+    async def twice() -> tuple[tokensmith.Token, tokensmith.Token]:
+        return await async_client.token(), await async_client.token()
+
+    first, second = asyncio.run(twice())
+    assert first.expires_in > 3500
+    assert second.access_token == first.access_token
+    assert devserver.requests() == 3
 
 
 def test_a_failing_clock_is_raised_not_hidden(devserver: DevServer) -> None:
