@@ -266,6 +266,12 @@ pub async fn inject(State(state): State<AppState>, request: Request, next: Next)
     let Some(fault) = lock(&state.faults).take(&path) else {
         return next.run(request).await;
     };
+    // Read the request body before answering, as a real server does: a fault answered with the
+    // body unread closes the connection with data pending, and the client's kernel then resets
+    // it, cutting the answer short (a 2 MB answer lost its tail to httpx this way, now and then).
+    let (parts, body) = request.into_parts();
+    let body = to_bytes(body, MAX_BODY).await.unwrap_or_default();
+    let request = Request::from_parts(parts, Body::from(body));
     match fault {
         Fault::ServerError => (
             StatusCode::INTERNAL_SERVER_ERROR,
