@@ -2,30 +2,15 @@
 // (built once, started per test file on an ephemeral 127.0.0.1 port with the demo configuration,
 // serving www/ and wasm/pkg), headless Chromium through playwright-core, and the checks every
 // page test makes: nothing secret in the console, in Web Storage or in the URL.
-import { execFileSync, spawn } from "node:child_process";
-import { once } from "node:events";
-import { createInterface } from "node:readline";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
+import { launchChromiumContext } from "../node/chromium.mjs";
+import { startDevServer } from "../node/devserver.mjs";
+import { repo } from "../node/load-package.mjs";
 
-export const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export { repo };
 export const screenshotDir = join(repo, "target/e2e-screenshots");
-
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-// The flags this machine's closed network needs (no background connections, no first-run UI).
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 
 /** The demo configuration's public secrets: none may leak into console, storage or URL. */
 export const DEMO_SECRETS = ["demo-secret", "demo-password"];
@@ -39,25 +24,13 @@ export const VIEWPORTS = { desktop: { width: 1280, height: 900 }, narrow: { widt
  * Returns `{ url, browser, newPage(), restart(), stop() }`.
  */
 export async function startEnvironment({ config = null } = {}) {
-  // TOKENSMITH_DEVSERVER names an already built binary (skips the cargo build).
-  let binary = process.env.TOKENSMITH_DEVSERVER;
-  if (!binary) {
-    execFileSync("cargo", ["build", "--quiet", "-p", "tokensmith-devserver"], { cwd: repo, stdio: "inherit" });
-    binary = join(repo, "target/debug/tokensmith-devserver");
-  }
-  const profile = mkdtempSync(join(tmpdir(), "tokensmith-e2e-"));
-  const args = ["--port", "0", "--www", join(repo, "www"), "--pkg", join(repo, "wasm/pkg")];
-  if (config) {
-    writeFileSync(join(profile, "devserver.toml"), config);
-    args.push("--config", join(profile, "devserver.toml"));
-  }
-  const server = spawn(binary, args, { stdio: ["ignore", "pipe", "ignore"] });
-  const [url] = await once(createInterface({ input: server.stdout }), "line");
-  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
-  const context = await chromium.launchPersistentContext(join(profile, "chromium"), {
-    executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
-    headless: true,
+  const server = await startDevServer({
+    config: config || null,
+    args: ["--www", join(repo, "www"), "--pkg", join(repo, "wasm/pkg")],
+  });
+  const { url } = server;
+  // The browser's profile lives in the server's temporary folder, removed with it.
+  const context = await launchChromiumContext(join(server.dir, "chromium"), {
     viewport: VIEWPORTS.desktop,
     permissions: ["clipboard-read", "clipboard-write"],
   });
@@ -85,8 +58,7 @@ export async function startEnvironment({ config = null } = {}) {
     async stop() {
       for (const page of pages) await page.close().catch(() => {});
       await context.close().catch(() => {});
-      rmSync(profile, { recursive: true, force: true });
-      server.kill();
+      server.stop();
     },
   };
 }

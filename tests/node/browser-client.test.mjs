@@ -7,21 +7,10 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./chromium.mjs";
 import { pkgDir, vectors } from "./load-package.mjs";
 
 const jwt = vectors("jwt.json");
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-// The flags this machine's closed network needs (no background connections, no first-run UI).
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 const MIME = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html" };
 const PAGE = `<!doctype html><title>tokensmith</title>
 <script type="module">
@@ -67,7 +56,7 @@ before(async () => {
   });
   await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
   origin = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -8,23 +8,12 @@ import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { dirname, extname, join, normalize, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./chromium.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const pkgDir = join(repo, "wasm/pkg");
 const vectors = JSON.parse(await readFile(join(repo, "tests/vectors/encoding.json"), "utf8"));
 
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-// The flags this machine's closed network needs (no background connections, no first-run UI).
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 const MIME = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html" };
 
 let server;
@@ -53,7 +42,7 @@ before(async () => {
   });
   await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
   origin = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 after(async () => {

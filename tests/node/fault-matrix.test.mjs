@@ -5,14 +5,10 @@
 // TOKENSMITH_DEVSERVER=<path of a built tokensmith-devserver> skips the cargo build.
 import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:http";
-import { createInterface } from "node:readline";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { loadFlavours, repo, thrownBy, vectors } from "./load-package.mjs";
+import { startDevServer } from "./devserver.mjs";
+import { loadFlavours, thrownBy, vectors } from "./load-package.mjs";
 
 const V = vectors("faults.json");
 const m12 = V.cases.find((c) => c.id === "m12-credentials-special-chars").expect.credentials;
@@ -45,30 +41,19 @@ users = []
 
 let lib;
 let loaded;
-let child;
-let dir;
+let server;
 let base;
 
 before(async () => {
   loaded = await loadFlavours();
   lib = loaded.flavours["import (node condition)"];
-  let binary = process.env.TOKENSMITH_DEVSERVER;
-  if (!binary) {
-    execFileSync("cargo", ["build", "--quiet", "-p", "tokensmith-devserver"], { cwd: repo, stdio: "inherit" });
-    binary = join(repo, "target/debug/tokensmith-devserver");
-  }
-  dir = mkdtempSync(join(tmpdir(), "tokensmith-faults-"));
-  writeFileSync(join(dir, "devserver.toml"), CONFIG);
-  child = spawn(binary, ["--port", "0", "--config", join(dir, "devserver.toml")], {
-    stdio: ["ignore", "pipe", "ignore"],
-  });
-  [base] = await once(createInterface({ input: child.stdout }), "line");
+  server = await startDevServer({ config: CONFIG });
+  base = server.url;
 });
 
 after(() => {
   loaded?.cleanup();
-  child?.kill();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  server?.stop();
 });
 
 // ---- the server's admin routes -----------------------------------------------------------------

@@ -5,14 +5,9 @@
 // console output is captured for the whole run. Both the Node (require) and the web build.
 import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
-import { once } from "node:events";
-import { createInterface } from "node:readline";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import util from "node:util";
-import { loadFlavours, repo } from "./load-package.mjs";
+import { startDevServer } from "./devserver.mjs";
+import { loadFlavours } from "./load-package.mjs";
 
 const CLIENT_ID = "audit-client";
 const CLIENT_SECRET = "cs-JsAuditClientSecret5k: +%/é";
@@ -50,27 +45,18 @@ generate = 0
 `;
 
 let loaded;
-let child;
-let dir;
+let server;
 let url;
 
 before(async () => {
   loaded = await loadFlavours();
-  execFileSync("cargo", ["build", "--quiet", "-p", "tokensmith-devserver"], { cwd: repo, stdio: "inherit" });
-  dir = mkdtempSync(join(tmpdir(), "tokensmith-redaction-"));
-  writeFileSync(join(dir, "devserver.toml"), CONFIG);
-  child = spawn(
-    join(repo, "target/debug/tokensmith-devserver"),
-    ["--port", "0", "--config", join(dir, "devserver.toml")],
-    { stdio: ["ignore", "pipe", "ignore"] },
-  );
-  [url] = await once(createInterface({ input: child.stdout }), "line");
+  server = await startDevServer({ config: CONFIG });
+  url = server.url;
 });
 
 after(() => {
   loaded?.cleanup();
-  child?.kill();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  server?.stop();
 });
 
 class Audit {

@@ -4,13 +4,8 @@
 // a server restart.
 import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
-import { once } from "node:events";
-import { createInterface } from "node:readline";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { loadFlavours, repo, thrownBy } from "./load-package.mjs";
+import { startDevServer } from "./devserver.mjs";
+import { loadFlavours, thrownBy } from "./load-package.mjs";
 
 const TENANTS = 250;
 const CONFIG = `
@@ -36,27 +31,18 @@ generate = ${TENANTS}
 `;
 
 let loaded;
-let child;
-let dir;
+let server;
 let url;
 
 before(async () => {
   loaded = await loadFlavours();
-  execFileSync("cargo", ["build", "--quiet", "-p", "tokensmith-devserver"], { cwd: repo, stdio: "inherit" });
-  dir = mkdtempSync(join(tmpdir(), "tokensmith-vendor-"));
-  writeFileSync(join(dir, "devserver.toml"), CONFIG);
-  child = spawn(
-    join(repo, "target/debug/tokensmith-devserver"),
-    ["--port", "0", "--config", join(dir, "devserver.toml")],
-    { stdio: ["ignore", "pipe", "ignore"] },
-  );
-  [url] = await once(createInterface({ input: child.stdout }), "line");
+  server = await startDevServer({ config: CONFIG });
+  url = server.url;
 });
 
 after(() => {
   loaded?.cleanup();
-  child?.kill();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  server?.stop();
 });
 
 /** A fetch that counts requests per path (query dropped). */
