@@ -1,19 +1,23 @@
 //! `tokensmith.JwksClient`: an issuer's JWK Set fetched from its URL and kept, refetched on an
 //! unknown `kid` when core's [`JwksRefresh`] says so (at most once per 30 s, never on a clock
-//! jump back). This file only sends the request core builds through the client's transport and
+//! jump back), with one fetch at a time that concurrent calls wait for. This file only sends the
+//! request core builds through the client's transport, blocks where core says to wait, and
 //! verifies with core's `jwt::verify`.
 
 use crate::clock::Clock;
-use crate::errors::to_py_err;
+use crate::errors::{to_py_err, transport_error_from_py};
 use crate::io::host_of;
 use crate::jwt::header_and_claims;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 use std::sync::{Mutex, MutexGuard, PoisonError};
+use tokensmith::error::TransportErrorKind;
 use tokensmith::jwt::{
-    decode_unverified, verify, Algorithm, JwksRefresh, JwksStep, JwtError, Validation,
+    decode_unverified, verify, Algorithm, JwksFetch, JwksRefresh, JwksSettled, JwksStep, JwksWait,
+    JwtError, Validation, VerifiedJwt, MAX_STEPS_PER_TOKEN,
 };
+use tokensmith::time::UnixMillis;
 use tokensmith::{Error, HttpRequest, HttpResponse};
 
 fn lock(m: &Mutex<JwksRefresh>) -> MutexGuard<'_, JwksRefresh> {
@@ -26,9 +30,10 @@ fn lock(m: &Mutex<JwksRefresh>) -> MutexGuard<'_, JwksRefresh> {
 /// Core §10.1.1), at most once per 30 s: tokens with made-up `kid`s cause no request storm.
 ///
 /// `transport` and `timeout` are `TokenClient`'s; `clock` too (seconds since the epoch,
-/// default `time.time`), for the refetch interval and the `exp`/`nbf` checks. While one call
-/// fetches, a concurrent call with an unknown `kid` fails (`jwt_key_not_found`) rather than
-/// fetching again.
+/// default `time.time`), for the refetch interval and the `exp`/`nbf` checks. Single flight
+/// (core's rule): while one call fetches, concurrent calls that need the keys wait for that
+/// fetch (the GIL released) and then verify with its set, or raise its error; a cold start
+/// under load sends one request.
 #[pyclass(frozen, name = "JwksClient", module = "tokensmith")]
 pub struct JwksClient {
     url: String,
@@ -38,7 +43,35 @@ pub struct JwksClient {
     clock: Clock,
 }
 
+/// What core's answer asks of this call, once the lock is released.
+enum Step {
+    Verified(Result<VerifiedJwt, JwtError>),
+    Fetch(JwksFetch),
+    Wait(JwksWait),
+}
+
 impl JwksClient {
+    /// Fetches the key set for `fetch` and hands the answer to core, which tells the waiters.
+    /// The fetcher raises its transport's own exception; the waiters get it as core's
+    /// `TransportError` (an exception that is no `TransportError`, a bug of the transport,
+    /// reaches them as a `transport_other` one).
+    fn fetch_keys(&self, py: Python<'_>, fetch: JwksFetch, now: UnixMillis) -> PyResult<()> {
+        match self.fetch(py, &JwksRefresh::request(&self.url)) {
+            Ok(response) => lock(&self.refresh)
+                .receive(fetch, &response, now)
+                .map_err(|e| to_py_err(py, &e)),
+            Err(err) => {
+                let error = transport_error_from_py(py, &err).unwrap_or(Error::Transport {
+                    kind: TransportErrorKind::Other,
+                    message: "the transport raised an exception that is no TransportError"
+                        .to_owned(),
+                });
+                let _ = lock(&self.refresh).fetch_failed(fetch, error);
+                Err(err)
+            }
+        }
+    }
+
     /// Sends core's request through the transport; a `TransportError` (or any exception of the
     /// transport) is raised as it is.
     fn fetch(&self, py: Python<'_>, request: &HttpRequest) -> PyResult<HttpResponse> {
@@ -126,29 +159,29 @@ impl JwksClient {
             .map_err(jwt_err)?
             .kid()
             .map(str::to_owned);
-        // At most one fetch per call: after it, core answers Use or Unknown for this `kid`.
-        for _ in 0..2 {
+        // Core decides: use the keys, fetch them (this caller alone), wait for the caller
+        // fetching them, or refuse the `kid`.
+        for _ in 0..MAX_STEPS_PER_TOKEN {
             let now = self.clock.now(py)?;
-            let mut refresh = lock(&self.refresh);
-            match refresh.step(kid.as_deref(), now) {
-                JwksStep::Use(keys) => {
-                    let jwt = verify(token, keys, &validation, now).map_err(jwt_err)?;
+            let step = match lock(&self.refresh).step(kid.as_deref(), now) {
+                JwksStep::Use(keys) => Step::Verified(verify(token, keys, &validation, now)),
+                JwksStep::Fetch(fetch) => Step::Fetch(fetch),
+                JwksStep::Wait(wait) => Step::Wait(wait),
+                JwksStep::Unknown => break,
+            };
+            // The lock is released here: building Python objects, the transport and waiting
+            // may all let other threads run.
+            match step {
+                Step::Verified(jwt) => {
+                    let jwt = jwt.map_err(jwt_err)?;
                     return header_and_claims(py, &jwt.header, &jwt.claims);
                 }
-                JwksStep::Unknown => break,
-                JwksStep::Fetch => {
-                    // Not held while the transport runs: it may release the GIL.
-                    drop(refresh);
-                    match self.fetch(py, &JwksRefresh::request(&self.url)) {
-                        Ok(response) => lock(&self.refresh)
-                            .receive(&response, now)
-                            .map_err(|e| to_py_err(py, &e))?,
-                        Err(err) => {
-                            lock(&self.refresh).fetch_failed();
-                            return Err(err);
-                        }
-                    }
-                }
+                Step::Fetch(fetch) => self.fetch_keys(py, fetch, now)?,
+                // The GIL is released while waiting, so the fetching thread can run.
+                Step::Wait(wait) => match py.detach(|| wait.wait()) {
+                    JwksSettled::Failed(error) => return Err(to_py_err(py, &error)),
+                    JwksSettled::Stored | JwksSettled::Abandoned => {}
+                },
             }
         }
         Err(jwt_err(JwtError::KeyNotFound))

@@ -8,33 +8,58 @@
 //! triggers a refetch only if no fetch was started in the last
 //! [`DEFAULT_MIN_REFETCH_INTERVAL_MS`]; otherwise the token fails with `jwt_key_not_found`
 //! without any request.
+//!
+//! Single flight: while one caller fetches ([`JwksStep::Fetch`]), every other caller that needs
+//! keys it lacks ([`JwksStep::Wait`]) waits for that fetch, then asks again: a cold start under
+//! load sends one request and verifies every token. A failed fetch gives each of its waiters the
+//! fetch's own error, and the interval still counts from it (no retry storm); a fetch dropped
+//! without an answer releases its waiters, and one of them fetches instead.
 
 use super::error::JwtError;
 use super::jwk::KeySet;
+use super::jwks_flight::{FlightSlot, JwksFetch, JwksSettled, JwksWait};
+use crate::error::Error;
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::response::{parse_error_response, DEFAULT_MAX_BODY_BYTES};
 use crate::time::UnixMillis;
+use std::fmt;
+use std::sync::Arc;
 
 /// Shortest time between two fetches of the key set: 30 s, the `cooldownDuration` default of
 /// `jose`'s remote key sets. A legitimate rotation is seen at most 30 s late, while an attacker
 /// sending unknown `kid`s causes at most two requests a minute.
 pub const DEFAULT_MIN_REFETCH_INTERVAL_MS: i64 = 30_000;
 
+/// How many times a binding asks [`JwksRefresh::step`] for one token before it refuses it
+/// (`jwt_key_not_found`): wait for a fetch in flight that is then abandoned, fetch itself, use
+/// the keys. Every other path ends sooner (`Use`, `Unknown`, or the fetch's error).
+pub const MAX_STEPS_PER_TOKEN: usize = 3;
+
 /// What the caller should do for a token.
 #[derive(Debug)]
 pub enum JwksStep<'a> {
     /// Verify with these keys (the `kid` is known, or the token names none).
     Use(&'a KeySet),
-    /// Fetch the key set now, then [`JwksRefresh::store`] it (or [`JwksRefresh::fetch_failed`]),
+    /// Fetch the key set now (this caller alone), then hand the answer to
+    /// [`JwksRefresh::receive`] (or [`JwksRefresh::store`] / [`JwksRefresh::fetch_failed`]),
     /// then ask again.
-    Fetch,
+    Fetch(JwksFetch),
+    /// Another caller is fetching the key set: wait for it ([`JwksWait::wait`], or the
+    /// binding's promise for [`JwksWait::flight_id`]); on [`JwksSettled::Failed`] fail with that
+    /// error, otherwise ask again.
+    Wait(JwksWait),
     /// The `kid` is unknown and a fetch happened too recently to try again: refuse the token
     /// (`jwt_key_not_found`) without a request.
     Unknown,
 }
 
-/// The cached key set of one issuer and when it was last fetched.
-#[derive(Debug, Clone)]
+/// The fetch in flight, and the fetch time to restore if it is abandoned.
+struct InFlight {
+    slot: Arc<FlightSlot>,
+    previous_fetch: Option<UnixMillis>,
+}
+
+/// The cached key set of one issuer, when it was last fetched, and the fetch in flight.
 pub struct JwksRefresh {
     keys: Option<KeySet>,
     /// When the last fetch was started (successful or not).
@@ -42,6 +67,18 @@ pub struct JwksRefresh {
     min_interval_ms: i64,
     /// Fetches started, for observability and tests.
     fetches: u64,
+    flight: Option<InFlight>,
+}
+
+impl fmt::Debug for JwksRefresh {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JwksRefresh")
+            .field("keys", &self.keys.as_ref().map(|k| k.keys().len()))
+            .field("last_fetch", &self.last_fetch)
+            .field("fetches", &self.fetches)
+            .field("in_flight", &self.flight.is_some())
+            .finish()
+    }
 }
 
 impl Default for JwksRefresh {
@@ -58,13 +95,16 @@ impl JwksRefresh {
             last_fetch: None,
             min_interval_ms: min_interval_ms.max(0),
             fetches: 0,
+            flight: None,
         }
     }
 
-    /// What to do for a token whose header names `kid`, at `now`. Answering [`JwksStep::Fetch`]
-    /// counts as starting the fetch, so that concurrent callers asking before `store` are told
-    /// [`JwksStep::Unknown`] (or `Use`) rather than fetching again.
+    /// What to do for a token whose header names `kid`, at `now`. A known `kid` is used at once,
+    /// even while a fetch is in flight. Otherwise, while a fetch is in flight the answer is
+    /// [`JwksStep::Wait`]; with none, [`JwksStep::Fetch`] if the interval since the last fetch
+    /// has passed (answering it counts as starting the fetch), else [`JwksStep::Unknown`].
     pub fn step(&mut self, kid: Option<&str>, now: UnixMillis) -> JwksStep<'_> {
+        self.forget_abandoned_flight();
         let known = match (&self.keys, kid) {
             (None, _) => false,
             (Some(_), None) => true,
@@ -73,27 +113,64 @@ impl JwksRefresh {
         if known {
             return JwksStep::Use(self.keys.as_ref().expect("known implies keys"));
         }
+        if let Some(flight) = &self.flight {
+            return JwksStep::Wait(JwksWait {
+                slot: flight.slot.clone(),
+            });
+        }
         // A clock that went back counts as "just fetched": never a refetch storm on a clock jump.
         let due = match self.last_fetch {
             None => true,
             Some(at) => now.as_millis().saturating_sub(at.as_millis()) >= self.min_interval_ms,
         };
-        if due {
-            self.last_fetch = Some(now);
-            self.fetches += 1;
-            JwksStep::Fetch
-        } else {
-            JwksStep::Unknown
+        if !due {
+            return JwksStep::Unknown;
+        }
+        self.fetches += 1;
+        let slot = FlightSlot::new(self.fetches);
+        self.flight = Some(InFlight {
+            slot: slot.clone(),
+            previous_fetch: self.last_fetch.replace(now),
+        });
+        JwksStep::Fetch(JwksFetch { slot })
+    }
+
+    /// A fetch dropped without an answer sent no usable request as far as core knows: it does
+    /// not count for the interval, so a waiter asking again fetches instead.
+    fn forget_abandoned_flight(&mut self) {
+        if let Some(flight) = &self.flight {
+            if let Some(JwksSettled::Abandoned) = flight.slot.get() {
+                self.last_fetch = flight.previous_fetch;
+                self.flight = None;
+            }
         }
     }
 
-    /// The key set the fetch returned replaces the cached one.
-    pub fn store(&mut self, keys: KeySet) {
-        self.keys = Some(keys);
+    /// Ends `fetch`'s flight and tells its waiters `result`.
+    fn finish(&mut self, fetch: JwksFetch, result: JwksSettled) {
+        if self
+            .flight
+            .as_ref()
+            .is_some_and(|f| Arc::ptr_eq(&f.slot, &fetch.slot))
+        {
+            self.flight = None;
+        }
+        fetch.complete(result);
     }
 
-    /// The fetch failed: the old set (if any) stays, and the next fetch waits the interval.
-    pub fn fetch_failed(&mut self) {}
+    /// The key set `fetch` got replaces the cached one; its waiters ask again.
+    pub fn store(&mut self, fetch: JwksFetch, keys: KeySet) {
+        self.keys = Some(keys);
+        self.finish(fetch, JwksSettled::Stored);
+    }
+
+    /// `fetch` failed with `error` (the transport's, say): the old set (if any) stays, the next
+    /// fetch waits the interval, and every waiter fails with the returned shared error.
+    pub fn fetch_failed(&mut self, fetch: JwksFetch, error: Error) -> Arc<Error> {
+        let error = Arc::new(error);
+        self.finish(fetch, JwksSettled::Failed(error.clone()));
+        error
+    }
 
     /// The request for the key set at `url` (RFC 7517 §5): a GET without credentials, since a
     /// JWK Set holds public keys only.
@@ -106,11 +183,26 @@ impl JwksRefresh {
         }
     }
 
-    /// The answer to the fetch [`JwksStep::Fetch`] asked for: a 2xx carrying a JWK Set (at most
-    /// [`DEFAULT_MAX_BODY_BYTES`], UTF-8 JSON as RFC 8259 §8.1 requires) replaces the cached set.
-    /// Anything else is returned as the error it is and leaves the old set, as
-    /// [`JwksRefresh::fetch_failed`] does.
-    pub fn receive(&mut self, response: &HttpResponse, now: UnixMillis) -> crate::Result<()> {
+    /// The answer to `fetch`: a 2xx carrying a JWK Set (at most [`DEFAULT_MAX_BODY_BYTES`],
+    /// UTF-8 JSON as RFC 8259 §8.1 requires) replaces the cached set, as
+    /// [`JwksRefresh::store`] does. Anything else is returned as the error it is (shared with
+    /// the waiters) and leaves the old set, as [`JwksRefresh::fetch_failed`] does.
+    pub fn receive(
+        &mut self,
+        fetch: JwksFetch,
+        response: &HttpResponse,
+        now: UnixMillis,
+    ) -> Result<(), Arc<Error>> {
+        match Self::parse(response, now) {
+            Ok(keys) => {
+                self.store(fetch, keys);
+                Ok(())
+            }
+            Err(error) => Err(self.fetch_failed(fetch, error)),
+        }
+    }
+
+    fn parse(response: &HttpResponse, now: UnixMillis) -> crate::Result<KeySet> {
         if !(200..300).contains(&response.status) {
             return Err(parse_error_response(response, now));
         }
@@ -119,8 +211,7 @@ impl JwksRefresh {
         }
         let text = std::str::from_utf8(&response.body)
             .map_err(|_| JwtError::InvalidKey("the JWK Set is not UTF-8"))?;
-        self.store(KeySet::from_jwks_json(text)?);
-        Ok(())
+        Ok(KeySet::from_jwks_json(text)?)
     }
 
     /// The cached key set, if any.
@@ -137,7 +228,9 @@ impl JwksRefresh {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::TransportErrorKind;
     use crate::jwt::Jwk;
+    use std::time::Duration;
 
     fn set(kids: &[&str]) -> KeySet {
         KeySet::new(
@@ -149,11 +242,32 @@ mod tests {
 
     const T0: UnixMillis = UnixMillis(1_800_000_000_000);
 
+    fn fetch(r: &mut JwksRefresh, kid: &str, now: UnixMillis) -> JwksFetch {
+        match r.step(Some(kid), now) {
+            JwksStep::Fetch(fetch) => fetch,
+            other => panic!("expected Fetch, got {other:?}"),
+        }
+    }
+
+    fn wait(r: &mut JwksRefresh, kid: &str, now: UnixMillis) -> JwksWait {
+        match r.step(Some(kid), now) {
+            JwksStep::Wait(wait) => wait,
+            other => panic!("expected Wait, got {other:?}"),
+        }
+    }
+
+    fn refused() -> Error {
+        Error::Transport {
+            kind: TransportErrorKind::Connect,
+            message: "connection refused".to_owned(),
+        }
+    }
+
     #[test]
     fn first_use_fetches_then_known_kids_use_the_cache() {
         let mut r = JwksRefresh::default();
-        assert!(matches!(r.step(Some("a"), T0), JwksStep::Fetch));
-        r.store(set(&["a"]));
+        let f = fetch(&mut r, "a", T0);
+        r.store(f, set(&["a"]));
         assert!(matches!(r.step(Some("a"), T0), JwksStep::Use(_)));
         assert!(matches!(r.step(None, T0.plus_secs(3600)), JwksStep::Use(_)));
         assert_eq!(r.fetches(), 1);
@@ -162,12 +276,12 @@ mod tests {
     #[test]
     fn unknown_kid_refetches_at_most_once_per_interval() {
         let mut r = JwksRefresh::default();
-        assert!(matches!(r.step(Some("a"), T0), JwksStep::Fetch));
-        r.store(set(&["a"]));
+        let f = fetch(&mut r, "a", T0);
+        r.store(f, set(&["a"]));
         let later = T0.plus_secs(60);
         // Rotation: the first unknown kid fetches; the next ones within 30 s do not.
-        assert!(matches!(r.step(Some("b"), later), JwksStep::Fetch));
-        r.store(set(&["b"]));
+        let f = fetch(&mut r, "b", later);
+        r.store(f, set(&["b"]));
         assert!(matches!(r.step(Some("b"), later), JwksStep::Use(_)));
         for i in 0..1000 {
             assert!(matches!(
@@ -176,25 +290,120 @@ mod tests {
             ));
         }
         assert_eq!(r.fetches(), 2);
-        assert!(matches!(
-            r.step(Some("forged"), later.plus_millis(30_000)),
-            JwksStep::Fetch
-        ));
+        let _f = fetch(&mut r, "forged", later.plus_millis(30_000));
         assert_eq!(r.fetches(), 3);
     }
 
     #[test]
-    fn a_concurrent_caller_does_not_fetch_twice_and_a_failure_keeps_the_old_set() {
+    fn while_one_caller_fetches_the_others_wait_and_then_use_the_new_set() {
         let mut r = JwksRefresh::default();
-        assert!(matches!(r.step(Some("a"), T0), JwksStep::Fetch));
-        r.store(set(&["a"]));
+        let f = fetch(&mut r, "a", T0);
+        // Cold start: every concurrent caller waits on the same flight; none fetches.
+        let waits: Vec<JwksWait> = (0..5).map(|_| wait(&mut r, "a", T0)).collect();
+        let forged = wait(&mut r, "forged", T0);
+        assert!(waits.iter().all(|w| w.flight_id() == f.flight_id()));
+        assert!(waits[0].try_result().is_none());
+        r.store(f, set(&["a"]));
+        for w in &waits {
+            assert!(matches!(w.try_result(), Some(JwksSettled::Stored)));
+            assert!(matches!(r.step(Some("a"), T0), JwksStep::Use(_)));
+        }
+        // A kid the new set lacks is refused without a second request.
+        assert!(matches!(forged.wait(), JwksSettled::Stored));
+        assert!(matches!(r.step(Some("forged"), T0), JwksStep::Unknown));
+        assert_eq!(r.fetches(), 1);
+    }
+
+    #[test]
+    fn a_known_kid_does_not_wait_for_a_refetch_in_flight() {
+        let mut r = JwksRefresh::default();
+        let f = fetch(&mut r, "a", T0);
+        r.store(f, set(&["a"]));
         let t = T0.plus_secs(40);
-        assert!(matches!(r.step(Some("b"), t), JwksStep::Fetch));
-        // Asked again before the fetch is stored: no second fetch.
-        assert!(matches!(r.step(Some("b"), t), JwksStep::Unknown));
-        r.fetch_failed();
+        let _f = fetch(&mut r, "b", t);
         assert!(matches!(r.step(Some("a"), t), JwksStep::Use(_)));
+        assert!(matches!(r.step(Some("b"), t), JwksStep::Wait(_)));
+    }
+
+    #[test]
+    fn a_waiting_thread_is_woken_with_the_fetch_result() {
+        let mut r = JwksRefresh::default();
+        let f = fetch(&mut r, "a", T0);
+        let w = wait(&mut r, "a", T0);
+        let waiter = std::thread::spawn(move || w.wait());
+        std::thread::sleep(Duration::from_millis(20));
+        r.store(f, set(&["a"]));
+        assert!(matches!(waiter.join().unwrap(), JwksSettled::Stored));
+    }
+
+    #[test]
+    fn a_failure_reaches_every_waiter_and_the_interval_still_holds() {
+        let mut r = JwksRefresh::default();
+        let f = fetch(&mut r, "a", T0);
+        let waits: Vec<JwksWait> = (0..3).map(|_| wait(&mut r, "a", T0)).collect();
+        let own = r.fetch_failed(f, refused());
+        assert_eq!(own.code(), "transport_connect");
+        for w in &waits {
+            match w.wait_timeout(Duration::from_secs(1)) {
+                Some(JwksSettled::Failed(e)) => assert!(Arc::ptr_eq(&e, &own)),
+                other => panic!("expected the fetch's error, got {other:?}"),
+            }
+        }
+        // No retry storm: asking again within 30 s sends nothing.
+        assert!(matches!(
+            r.step(Some("a"), T0.plus_millis(29_999)),
+            JwksStep::Unknown
+        ));
+        assert_eq!(r.fetches(), 1);
+        let _f = fetch(&mut r, "a", T0.plus_millis(30_000));
+    }
+
+    #[test]
+    fn a_failed_refetch_keeps_the_old_set() {
+        let mut r = JwksRefresh::default();
+        let f = fetch(&mut r, "a", T0);
+        r.store(f, set(&["a"]));
+        let t = T0.plus_secs(40);
+        let f = fetch(&mut r, "b", t);
+        let w = wait(&mut r, "b", t);
+        let _ = r.fetch_failed(f, refused());
+        assert!(matches!(w.try_result(), Some(JwksSettled::Failed(_))));
+        assert!(matches!(r.step(Some("a"), t), JwksStep::Use(_)));
+        assert!(matches!(r.step(Some("b"), t), JwksStep::Unknown));
         assert_eq!(r.fetches(), 2);
+    }
+
+    #[test]
+    fn a_dropped_fetch_releases_its_waiters_and_one_of_them_fetches() {
+        let mut r = JwksRefresh::default();
+        let f = fetch(&mut r, "a", T0);
+        let w1 = wait(&mut r, "a", T0);
+        let w2 = wait(&mut r, "a", T0);
+        let blocked = {
+            let w = w1.clone();
+            std::thread::spawn(move || w.wait())
+        };
+        drop(f);
+        assert!(matches!(blocked.join().unwrap(), JwksSettled::Abandoned));
+        assert!(matches!(w2.try_result(), Some(JwksSettled::Abandoned)));
+        // The abandoned fetch does not count for the interval: the first waiter to ask again
+        // fetches, the second waits for it.
+        let f = fetch(&mut r, "a", T0);
+        let w = wait(&mut r, "a", T0);
+        assert_ne!(w1.flight_id(), f.flight_id());
+        r.store(f, set(&["a"]));
+        assert!(matches!(w.try_result(), Some(JwksSettled::Stored)));
+        assert!(matches!(r.step(Some("a"), T0), JwksStep::Use(_)));
+    }
+
+    #[test]
+    fn a_completed_fetch_is_not_reported_abandoned_when_dropped() {
+        let mut r = JwksRefresh::default();
+        let f = fetch(&mut r, "a", T0);
+        let w = wait(&mut r, "a", T0);
+        let _ = r.fetch_failed(f, refused());
+        assert!(matches!(w.try_result(), Some(JwksSettled::Failed(_))));
+        assert!(matches!(r.step(Some("a"), T0), JwksStep::Unknown));
     }
 
     #[test]
@@ -206,29 +415,38 @@ mod tests {
         );
         let jwks = r#"{"keys":[{"kty":"oct","kid":"a","k":"BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc"}]}"#;
         let ok = HttpResponse::new(200, vec![], jwks);
-        assert!(matches!(r.step(Some("a"), T0), JwksStep::Fetch));
-        r.receive(&ok, T0).unwrap();
+        let f = fetch(&mut r, "a", T0);
+        r.receive(f, &ok, T0).unwrap();
         assert!(matches!(r.step(Some("a"), T0), JwksStep::Use(_)));
         let down = HttpResponse::new(503, vec![], "<html>down</html>");
-        assert_eq!(
-            r.receive(&down, T0).unwrap_err().code(),
-            "unexpected_response"
-        );
         let garbage = HttpResponse::new(200, vec![], "[1]");
-        assert_eq!(
-            r.receive(&garbage, T0).unwrap_err().code(),
-            "jwt_invalid_key"
-        );
         let huge = HttpResponse::new(200, vec![], vec![b' '; DEFAULT_MAX_BODY_BYTES + 1]);
-        assert_eq!(r.receive(&huge, T0).unwrap_err().code(), "jwt_invalid_key");
-        assert!(matches!(r.step(Some("a"), T0), JwksStep::Use(_)));
+        for (i, (answer, code)) in [
+            (down, "unexpected_response"),
+            (garbage, "jwt_invalid_key"),
+            (huge, "jwt_invalid_key"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let t = T0.plus_secs(40 * (i as i64 + 1));
+            let f = fetch(&mut r, "b", t);
+            let w = wait(&mut r, "b", t);
+            let error = r.receive(f, &answer, t).unwrap_err();
+            assert_eq!(error.code(), code);
+            match w.try_result() {
+                Some(JwksSettled::Failed(e)) => assert_eq!(e.code(), code),
+                other => panic!("expected {code}, got {other:?}"),
+            }
+            assert!(matches!(r.step(Some("a"), t), JwksStep::Use(_)));
+        }
     }
 
     #[test]
     fn a_clock_jumping_back_never_refetches() {
         let mut r = JwksRefresh::default();
-        assert!(matches!(r.step(Some("a"), T0), JwksStep::Fetch));
-        r.store(set(&["a"]));
+        let f = fetch(&mut r, "a", T0);
+        r.store(f, set(&["a"]));
         assert!(matches!(
             r.step(Some("b"), T0.plus_secs(-86_400)),
             JwksStep::Unknown

@@ -10,6 +10,7 @@ mod decode;
 mod error;
 mod hs;
 mod jwk;
+mod jwks_flight;
 pub mod jwks_refresh;
 #[cfg(feature = "native-crypto")]
 mod sign;
@@ -24,7 +25,8 @@ pub use algorithm::{Algorithm, KeyFamily};
 pub use decode::{decode_unverified, UnverifiedJwt, MAX_TOKEN_LEN};
 pub use error::JwtError;
 pub use jwk::{Jwk, KeySet, MIN_RSA_BITS};
-pub use jwks_refresh::{JwksRefresh, JwksStep};
+pub use jwks_flight::{JwksFetch, JwksSettled, JwksWait};
+pub use jwks_refresh::{JwksRefresh, JwksStep, MAX_STEPS_PER_TOKEN};
 #[cfg(feature = "native-crypto")]
 pub use sign::{sign, SigningKey};
 pub use validation::{validate_claims, Validation, VerifiedJwt, DEFAULT_LEEWAY_SECS};

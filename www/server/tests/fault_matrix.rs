@@ -675,7 +675,7 @@ fn verify_with_refresh(
                 let validation = Validation::new(&[Algorithm::RS256]);
                 return tokensmith::jwt::verify(jwt, keys, &validation, now).is_ok();
             }
-            JwksStep::Fetch => {
+            JwksStep::Fetch(fetch) => {
                 let r = send_raw(
                     "GET",
                     &h.url("/.well-known/jwks.json"),
@@ -684,8 +684,11 @@ fn verify_with_refresh(
                     Duration::from_secs(5),
                 )
                 .unwrap();
-                jwks.store(KeySet::from_jwks_json(std::str::from_utf8(&r.body).unwrap()).unwrap());
+                let keys = KeySet::from_jwks_json(std::str::from_utf8(&r.body).unwrap()).unwrap();
+                jwks.store(fetch, keys);
             }
+            // One caller here: nobody else fetches.
+            JwksStep::Wait(_) => unreachable!("a single caller never waits"),
             JwksStep::Unknown => return false,
         }
     }
