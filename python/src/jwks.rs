@@ -54,7 +54,7 @@ impl JwksClient {
     /// Fetches the key set for `fetch` and hands the answer to core, which tells the waiters.
     /// The fetcher raises its transport's own exception; the waiters get it as core's
     /// `TransportError` (an exception that is no `TransportError`, a bug of the transport,
-    /// reaches them as a `transport_other` one).
+    /// reaches them as one with code `transport`).
     fn fetch_keys(&self, py: Python<'_>, fetch: JwksFetch, now: UnixMillis) -> PyResult<()> {
         match self.fetch(py, &JwksRefresh::request(&self.url)) {
             Ok(response) => lock(&self.refresh)
