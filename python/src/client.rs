@@ -5,7 +5,7 @@
 
 use crate::clock::Clock;
 use crate::errors::to_py_err;
-use crate::io::PyIo;
+use crate::io::{start_daemon_thread, IoHandles};
 use crate::persist;
 use crate::token::PyToken;
 use pyo3::exceptions::PyValueError;
@@ -70,7 +70,7 @@ impl Slot {
 /// Scope as given by a caller: None, one space-separated string (RFC 6749 §3.3), or an iterable
 /// of scope tokens, kept as given so that core refuses an invalid one (empty, or with a space or
 /// a quote) instead of the binding silently changing it. Order does not matter to the cache key.
-fn scopes_of(scope: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<String>>> {
+pub(crate) fn scopes_of(scope: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<String>>> {
     let Some(scope) = scope.filter(|s| !s.is_none()) else {
         return Ok(None);
     };
@@ -114,8 +114,7 @@ pub struct TokenClient {
     revocation_url: Option<String>,
     default: Arc<Slot>,
     slots: Mutex<HashMap<CacheKey, Arc<Slot>>>,
-    transport: Py<PyAny>,
-    logger: Py<PyAny>,
+    io: IoHandles,
     clock: Clock,
 }
 
@@ -162,17 +161,10 @@ impl TokenClient {
         force: bool,
     ) -> PyResult<Py<PyToken>> {
         let min_ttl_ms = seconds_to_ms(min_ttl, "min_ttl")?;
-        let io = self.io(py);
+        let io = self.io.clone_ref(py);
         match step(py, slot, &io, min_ttl_ms, force)? {
             Next::Token(token) => Ok(token),
             Next::Blocked(blocked) => finish_blocking(py, slot, &io, blocked, min_ttl_ms, force),
-        }
-    }
-
-    fn io(&self, py: Python<'_>) -> IoHandles {
-        IoHandles {
-            transport: self.transport.clone_ref(py),
-            logger: self.logger.clone_ref(py),
         }
     }
 
@@ -199,12 +191,6 @@ impl TokenClient {
             scope: scope.unwrap_or_else(|| self.scope.clone()),
         })
     }
-}
-
-/// The transport and the logger, owned (a pending fetch outlives the call that made it).
-struct IoHandles {
-    transport: Py<PyAny>,
-    logger: Py<PyAny>,
 }
 
 /// What one non-blocking step gave.
@@ -255,10 +241,8 @@ fn finish_blocking(
     loop {
         match blocked {
             Blocked::Send(fetch) => {
-                let transport = io.transport.bind(py);
-                let logger = io.logger.bind(py);
-                log_fetch(logger, &fetch);
-                let py_io = PyIo::new(transport, logger).with_clock(slot.clock.clone());
+                let py_io = io.bind(py).with_clock(slot.clock.clone());
+                log_fetch(py_io.logger, &fetch);
                 let outcome = slot.source.run(fetch, &py_io);
                 return deliver(py, slot, outcome, py_io.take_bug());
             }
@@ -307,18 +291,9 @@ fn refresh_in_background(
 ) -> PyResult<()> {
     let job = RefreshJob {
         work: Mutex::new(Some((slot.clone(), fetch))),
-        transport: io.transport.clone_ref(py),
-        logger: io.logger.clone_ref(py),
+        io: io.clone_ref(py),
     };
-    let kwargs = PyDict::new(py);
-    kwargs.set_item("target", Py::new(py, job)?)?;
-    kwargs.set_item("name", "tokensmith-refresh")?;
-    kwargs.set_item("daemon", true)?;
-    py.import("threading")?
-        .getattr("Thread")?
-        .call((), Some(&kwargs))?
-        .call_method0("start")?;
-    Ok(())
+    start_daemon_thread(py, Py::new(py, job)?.into_any(), "tokensmith-refresh")
 }
 
 /// The blocking rest of a token request, for `AsyncTokenClient`: `run()` in an executor
@@ -348,8 +323,7 @@ impl Pending {
 #[pyclass(frozen)]
 struct RefreshJob {
     work: Mutex<Option<(Arc<Slot>, Fetch)>>,
-    transport: Py<PyAny>,
-    logger: Py<PyAny>,
+    io: IoHandles,
 }
 
 #[pymethods]
@@ -358,10 +332,8 @@ impl RefreshJob {
         let Some((slot, fetch)) = lock(&self.work).take() else {
             return;
         };
-        let transport = self.transport.bind(py);
-        let logger = self.logger.bind(py);
-        log_fetch(logger, &fetch);
-        let io = PyIo::new(transport, logger).with_clock(slot.clock.clone());
+        let io = self.io.bind(py).with_clock(slot.clock.clone());
+        log_fetch(io.logger, &fetch);
         match slot.source.run(fetch, &io) {
             Ok(token) => {
                 // Prepare the Python token now, so the next hit costs no conversion.
@@ -369,8 +341,9 @@ impl RefreshJob {
             }
             Err(error) => {
                 // The still-valid token keeps being served; the cache schedules the next try.
-                let _ =
-                    logger.call_method1("warning", ("background refresh failed: %s", error.code()));
+                let _ = io
+                    .logger
+                    .call_method1("warning", ("background refresh failed: %s", error.code()));
             }
         }
     }
@@ -414,11 +387,7 @@ impl TokenClient {
     ) -> PyResult<Self> {
         let clock = Clock::from_arg(clock)?;
         let auth: ClientAuthMethod = auth.parse().map_err(|e| to_py_err(py, &e))?;
-        if !timeout.is_finite() || timeout <= 0.0 {
-            return Err(PyValueError::new_err(
-                "timeout must be a number of seconds > 0",
-            ));
-        }
+        let io = IoHandles::new(py, transport, timeout, verify)?;
         let endpoint = TokenEndpoint {
             url: token_url,
             client_id,
@@ -429,15 +398,6 @@ impl TokenClient {
             default_lifetime_secs: default_lifetime,
             ..ParseOptions::default()
         };
-        let transport = py
-            .import("tokensmith._transport")?
-            .getattr("make_transport")?
-            .call1((transport, timeout, verify))?
-            .unbind();
-        let logger = py
-            .import("logging")?
-            .call_method1("getLogger", ("tokensmith",))?
-            .unbind();
         let cache = TokenCache::new(CacheConfig::default());
         let scope = scopes_of(scope)?.unwrap_or_default();
         let grant = Grant::ClientCredentials {
@@ -457,8 +417,7 @@ impl TokenClient {
             revocation_url,
             default: Slot::new(default, None, clock.clone()),
             slots: Mutex::new(HashMap::new()),
-            transport,
-            logger,
+            io,
             clock,
         })
     }
@@ -541,13 +500,7 @@ impl TokenClient {
             .endpoint
             .revocation_request(url, &Secret::new(token), hint)
             .map_err(|e| to_py_err(py, &e))?;
-        let transport = self.transport.bind(py);
-        let logger = self.logger.bind(py);
-        let io = PyIo::new(transport, logger).with_clock(self.clock.clone());
-        let response = tokensmith::client::SourceIo::send(&io, &request);
-        if let Some(bug) = io.take_bug() {
-            return Err(bug);
-        }
+        let response = self.io.send(py, &request)?;
         let now = self.clock.now(py)?;
         response
             .and_then(|r| check_revocation_response(&r, now))
@@ -621,7 +574,7 @@ impl TokenClient {
                 "grant must be \"client_credentials\", or \"password\" with username and password",
             )),
         };
-        let io = self.io(py);
+        let io = self.io.clone_ref(py);
         match step(py, &slot, &io, min_ttl_ms, force)? {
             Next::Token(token) => Ok(token.into_any()),
             Next::Blocked(blocked) => Ok(Py::new(

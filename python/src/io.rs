@@ -9,13 +9,110 @@
 
 use crate::clock::Clock;
 use crate::errors::transport_error_from_py;
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyList};
+use pyo3::types::{PyBytes, PyDict, PyList};
 use std::cell::RefCell;
 use tokensmith::cache::{Settled, WaitHandle};
 use tokensmith::client::SourceIo;
 use tokensmith::error::{Error, TransportErrorKind};
 use tokensmith::{HttpRequest, HttpResponse, UnixMillis};
+
+/// A client's transport (made by `tokensmith._transport.make_transport`) and the `tokensmith`
+/// logger, owned: what every client class (`TokenClient` and the vendor clients) sends through.
+pub struct IoHandles {
+    pub transport: Py<PyAny>,
+    pub logger: Py<PyAny>,
+}
+
+impl IoHandles {
+    /// `transport`, `timeout` and `verify` as `TokenClient` takes them.
+    pub fn new(
+        py: Python<'_>,
+        transport: Option<&Bound<'_, PyAny>>,
+        timeout: f64,
+        verify: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        if !timeout.is_finite() || timeout <= 0.0 {
+            return Err(PyValueError::new_err(
+                "timeout must be a number of seconds > 0",
+            ));
+        }
+        let transport = py
+            .import("tokensmith._transport")?
+            .getattr("make_transport")?
+            .call1((transport, timeout, verify))?
+            .unbind();
+        let logger = py
+            .import("logging")?
+            .call_method1("getLogger", ("tokensmith",))?
+            .unbind();
+        Ok(IoHandles { transport, logger })
+    }
+
+    /// Another handle on the same transport and logger (a pending fetch outlives its call).
+    pub fn clone_ref(&self, py: Python<'_>) -> Self {
+        IoHandles {
+            transport: self.transport.clone_ref(py),
+            logger: self.logger.clone_ref(py),
+        }
+    }
+
+    /// Core's `SourceIo` over these handles, reading the system clock.
+    pub fn bind<'a, 'py>(&'a self, py: Python<'py>) -> PyIo<'a, 'py> {
+        PyIo::new(self.transport.bind(py), self.logger.bind(py))
+    }
+
+    /// Sends one request. The outer error is a bug of the transport (an exception other than
+    /// `TransportError`), to raise as it is; the inner one is core's (`Error::Transport`).
+    pub fn send(
+        &self,
+        py: Python<'_>,
+        request: &HttpRequest,
+    ) -> PyResult<tokensmith::Result<HttpResponse>> {
+        let io = self.bind(py);
+        let response = io.send(request);
+        match io.take_bug() {
+            Some(bug) => Err(bug),
+            None => Ok(response),
+        }
+    }
+
+    /// Sends one request and reads its answer with `parse`, which gets the time the request was
+    /// sent (token lifetimes count from then, RFC 6749 §5.1 `expires_in`).
+    pub fn fetch<T>(
+        &self,
+        py: Python<'_>,
+        request: &HttpRequest,
+        parse: impl FnOnce(&HttpResponse, UnixMillis) -> tokensmith::Result<T>,
+    ) -> PyResult<tokensmith::Result<T>> {
+        let sent_at = crate::clock::now();
+        Ok(self
+            .send(py, request)?
+            .and_then(|response| parse(&response, sent_at)))
+    }
+
+    /// A log line at `level` (never a secret: callers pass tenant counts and error codes only).
+    pub fn log(&self, py: Python<'_>, level: &str, message: &str) {
+        // Logging failures (a broken handler) must not fail the token request.
+        let _ = self.logger.bind(py).call_method1(level, (message,));
+    }
+}
+
+/// Runs `target()` on a new daemon thread named `name` (Python's `threading`, so the callable
+/// takes the GIL as any Python thread does): background refreshes, which must not keep the
+/// interpreter from exiting.
+pub fn start_daemon_thread(py: Python<'_>, target: Py<PyAny>, name: &str) -> PyResult<()> {
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("target", target)?;
+    kwargs.set_item("name", name)?;
+    kwargs.set_item("daemon", true)?;
+    py.import("threading")?
+        .getattr("Thread")?
+        .call((), Some(&kwargs))?
+        .call_method0("start")?;
+    Ok(())
+}
 
 pub struct PyIo<'a, 'py> {
     pub py: Python<'py>,

@@ -14,7 +14,6 @@ mod jwt;
 mod pat;
 mod persist;
 mod token;
-mod vendor;
 mod vendor_keycloak;
 mod vendor_sdx;
 mod vendor_ttm;

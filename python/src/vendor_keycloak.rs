@@ -1,12 +1,11 @@
 //! Keycloak: `keycloak_token_url` and `tokensmith.KeycloakClient` (offline tokens, "Token is
 //! not active"), over `tokensmith::vendor`'s Keycloak rules. Mirrors the npm `KeycloakClient`.
 
-use crate::clock;
+use crate::client::scopes_of;
 use crate::errors::to_py_err;
+use crate::io::IoHandles;
 use crate::token::PyToken;
-use crate::vendor::VendorIo;
 use pyo3::prelude::*;
-use pyo3::types::PyString;
 use std::sync::Arc;
 use tokensmith::vendor::{keycloak_refresh_error, with_offline_access};
 use tokensmith::{
@@ -20,24 +19,6 @@ pub fn keycloak_token_url(py: Python<'_>, base: &str, realm: &str) -> PyResult<S
     tokensmith::vendor::keycloak_token_url(base, realm).map_err(|e| to_py_err(py, &e))
 }
 
-/// Scope as given: None, one space-separated string (RFC 6749 §3.3) or an iterable of str.
-fn scope_list(scope: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<String>> {
-    let Some(scope) = scope.filter(|s| !s.is_none()) else {
-        return Ok(Vec::new());
-    };
-    if let Ok(s) = scope.cast::<PyString>() {
-        return Ok(s
-            .to_cow()?
-            .split_ascii_whitespace()
-            .map(str::to_owned)
-            .collect());
-    }
-    scope
-        .try_iter()?
-        .map(|item| item?.extract::<String>())
-        .collect()
-}
-
 /// One Keycloak realm's token endpoint: password sign-in (offline tokens with `offline=True`)
 /// and refresh, with Keycloak's "Token is not active" raised as a `TokenError` with code
 /// `refresh_token_inactive`. Not cached: for cached tokens use `TokenClient` with
@@ -47,7 +28,7 @@ pub struct KeycloakClient {
     endpoint: TokenEndpoint,
     scope: Vec<String>,
     offline: bool,
-    io: VendorIo,
+    io: IoHandles,
 }
 
 impl KeycloakClient {
@@ -56,11 +37,9 @@ impl KeycloakClient {
             Ok(request) => request,
             Err(error) => return Ok(Err(error)),
         };
-        let sent_at = clock::now();
-        let parsed = self
-            .io
-            .send(py, &request)?
-            .and_then(|resp| parse_token_response(&resp, sent_at, &ParseOptions::default()));
+        let parsed = self.io.fetch(py, &request, |resp, sent_at| {
+            parse_token_response(resp, sent_at, &ParseOptions::default())
+        })?;
         match parsed {
             Ok(token) => Ok(Ok(PyToken::new(py, Arc::new(token))?)),
             Err(error) => Ok(Err(error)),
@@ -105,7 +84,7 @@ impl KeycloakClient {
         } else {
             ClientAuthMethod::None
         };
-        let mut scope = scope_list(scope)?;
+        let mut scope = scopes_of(scope)?.unwrap_or_default();
         if offline {
             scope = with_offline_access(scope);
         }
@@ -118,7 +97,7 @@ impl KeycloakClient {
             },
             scope,
             offline,
-            io: VendorIo::new(py, transport, timeout, verify)?,
+            io: IoHandles::new(py, transport, timeout, verify)?,
         })
     }
 

@@ -4,9 +4,8 @@
 
 use crate::clock;
 use crate::errors::to_py_err;
-use crate::io::PyIo;
+use crate::io::IoHandles;
 use crate::token::PyToken;
-use crate::vendor::VendorIo;
 use pyo3::prelude::*;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use tokensmith::cache::{CacheConfig, TokenCache};
@@ -30,7 +29,7 @@ pub struct SdxClient {
     endpoint: TokenEndpoint,
     keep_credentials: bool,
     cache: TokenCache,
-    io: VendorIo,
+    io: IoHandles,
     /// The signed-in user's source: over the password grant when credentials are kept, else over
     /// the refresh token (no primary grant to fall back to).
     source: Mutex<Option<TokenSource>>,
@@ -46,9 +45,7 @@ impl SdxClient {
                 &Error::InvalidInput("sign in first (SdxClient.sign_in)".into()),
             )
         })?;
-        let transport = self.io.transport.bind(py);
-        let logger = self.io.logger.bind(py);
-        let io = PyIo::new(transport, logger);
+        let io = self.io.bind(py);
         // With kept credentials, core falls back to the password grant in the same flight when
         // the refresh token is refused (a server restart).
         let outcome = source.get_blocking(0, force, &io);
@@ -102,7 +99,7 @@ impl SdxClient {
             },
             keep_credentials,
             cache: TokenCache::new(CacheConfig::default()),
-            io: VendorIo::new(py, transport, timeout, verify)?,
+            io: IoHandles::new(py, transport, timeout, verify)?,
             source: Mutex::new(None),
         })
     }
@@ -124,11 +121,11 @@ impl SdxClient {
             return self.get(py, false);
         }
         let request = self.endpoint.token_request(&grant).map_err(err)?;
-        let sent_at = clock::now();
         let token = self
             .io
-            .send(py, &request)?
-            .and_then(|resp| parse_token_response(&resp, sent_at, &parse))
+            .fetch(py, &request, |resp, sent_at| {
+                parse_token_response(resp, sent_at, &parse)
+            })?
             .map_err(err)?;
         let refresh_token = token.refresh_token.clone().ok_or_else(|| {
             err(Error::InvalidInput(

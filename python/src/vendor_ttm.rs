@@ -6,8 +6,8 @@
 
 use crate::clock;
 use crate::errors::to_py_err;
+use crate::io::{start_daemon_thread, IoHandles};
 use crate::token::PyToken;
-use crate::vendor::VendorIo;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
@@ -36,7 +36,7 @@ pub struct TechnicalTokenManager {
 struct Inner {
     ttm: CoreTtm,
     cache: TokenCache,
-    io: VendorIo,
+    io: IoHandles,
     /// The Python `Token` last made per tenant, so a cached hit converts nothing.
     objects: Mutex<HashMap<String, Converted>>,
 }
@@ -199,11 +199,11 @@ impl Inner {
                 .ttm
                 .user_tenants_request(number, &operator.access_token)
                 .map_err(|e| to_py_err(py, &e))?;
-            let sent_at = clock::now();
             let parsed = self
                 .io
-                .send(py, &request)?
-                .and_then(|resp| self.ttm.parse_user_tenants_page(&resp, number, sent_at))
+                .fetch(py, &request, |resp, sent_at| {
+                    self.ttm.parse_user_tenants_page(resp, number, sent_at)
+                })?
                 .map_err(|e| to_py_err(py, &e))?;
             tenants.extend(parsed.tenants);
             page = parsed.next_page;
@@ -219,15 +219,7 @@ impl Inner {
         let job = RefreshJob {
             work: Mutex::new(Some((self.clone(), chunks))),
         };
-        let kwargs = PyDict::new(py);
-        kwargs.set_item("target", Py::new(py, job)?)?;
-        kwargs.set_item("name", "tokensmith-ttm-refresh")?;
-        kwargs.set_item("daemon", true)?;
-        py.import("threading")?
-            .getattr("Thread")?
-            .call((), Some(&kwargs))?
-            .call_method0("start")?;
-        Ok(())
+        start_daemon_thread(py, Py::new(py, job)?.into_any(), "tokensmith-ttm-refresh")
     }
 
     fn to_dict<'py>(
@@ -315,7 +307,7 @@ impl TechnicalTokenManager {
             inner: Arc::new(Inner {
                 ttm,
                 cache: TokenCache::new(CacheConfig::default()),
-                io: VendorIo::new(py, transport, timeout, verify)?,
+                io: IoHandles::new(py, transport, timeout, verify)?,
                 objects: Mutex::new(HashMap::new()),
             }),
         })
