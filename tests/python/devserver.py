@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 import urllib.request
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -129,6 +129,16 @@ class DevServer:
         if self._proc.stdout is not None:
             self._proc.stdout.close()
         self._dir.cleanup()
+
+
+def serve(toml: str) -> Iterator[DevServer]:
+    """The body of a dev-server fixture (`yield from serve(config(n))`): a server started with
+    `toml`, closed when the fixture's scope ends."""
+    server = DevServer(toml)
+    try:
+        yield server
+    finally:
+        server.close()
 
 
 class CountingTransport:

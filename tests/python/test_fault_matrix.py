@@ -15,8 +15,6 @@ import http.server
 import json
 import os
 import stat
-import subprocess
-import tempfile
 import threading
 import time
 import urllib.request
@@ -26,10 +24,10 @@ from typing import Any, ClassVar
 
 import pytest
 from conftest import load_vectors
+from devserver import serve
 
 import tokensmith
 
-REPO = Path(__file__).resolve().parent.parent.parent
 V = load_vectors("faults")
 CLIENT = V["client"]
 M12 = next(c for c in V["cases"] if c["id"] == "m12-credentials-special-chars")["expect"]
@@ -96,29 +94,8 @@ class DevServer:
 
 @pytest.fixture(scope="module")
 def devserver() -> Iterator[DevServer]:
-    binary = os.environ.get("TOKENSMITH_DEVSERVER")
-    if not binary:
-        subprocess.run(
-            ["cargo", "build", "--quiet", "-p", "tokensmith-devserver"], cwd=REPO, check=True
-        )
-        binary = str(REPO / "target/debug/tokensmith-devserver")
-    with tempfile.TemporaryDirectory() as tmp:
-        config = Path(tmp) / "devserver.toml"
-        config.write_text(CONFIG, encoding="utf-8")
-        proc = subprocess.Popen(
-            [binary, "--port", "0", "--config", str(config)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        try:
-            assert proc.stdout is not None
-            base = proc.stdout.readline().strip()
-            assert base.startswith("http://127.0.0.1:"), base
-            yield DevServer(base)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+    for server in serve(CONFIG):
+        yield DevServer(server.url)
 
 
 def _transports() -> list[str]:
@@ -292,6 +269,21 @@ def _recording(transport: str) -> tuple[Any, list[tuple[str, str | None]]]:
     return send, sent
 
 
+def _recording_client(
+    devserver: DevServer, transport: str, **more: Any
+) -> tuple[tokensmith.TokenClient, list[tuple[str, str | None]]]:
+    """A client of the matrix's endpoint whose requests are recorded (`_recording`)."""
+    send, sent = _recording(transport)
+    client = tokensmith.TokenClient(
+        devserver.base + CLIENT["path"],
+        CLIENT["client_id"],
+        CLIENT["client_secret"],
+        transport=send,
+        **more,
+    )
+    return client, sent
+
+
 @pytest.mark.parametrize("transport", _transports())
 def test_m12_credentials_with_special_characters(devserver: DevServer, transport: str) -> None:
     devserver.reset()
@@ -424,13 +416,7 @@ def test_m10_server_restart(devserver: DevServer, transport: str) -> None:
     and core falls back to the password grant once, in the same call; the new token verifies
     with the new key set and the old one no longer does."""
     devserver.reset()
-    send, sent = _recording(transport)
-    client = tokensmith.TokenClient(
-        devserver.base + CLIENT["path"],
-        CLIENT["client_id"],
-        CLIENT["client_secret"],
-        transport=send,
-    )
+    client, sent = _recording_client(devserver, transport)
     before = client.password("demo-user", "demo-password")
     assert before.refresh_token
     devserver.admin("POST", "/admin/restart")
@@ -450,13 +436,7 @@ def test_m9_concurrent_forced_refresh_of_one_rotating_token(
     """16 threads force a refresh of one rotating refresh token at once: one request, one token
     for all (a second request with the rotated-away token would revoke the whole family)."""
     devserver.reset()
-    send, sent = _recording(transport)
-    client = tokensmith.TokenClient(
-        devserver.base + CLIENT["path"],
-        CLIENT["client_id"],
-        CLIENT["client_secret"],
-        transport=send,
-    )
+    client, sent = _recording_client(devserver, transport)
     first = client.password("demo-user", "demo-password")
     # The refresh answer is held back 1 s so that every thread joins the flight even on a busy
     # machine (a forced call arriving after the flight ended would rightly force another one).
@@ -481,15 +461,9 @@ def test_m9_concurrent_forced_refresh_of_one_rotating_token(
 def _clocked_client(
     devserver: DevServer, transport: str
 ) -> tuple[tokensmith.TokenClient, _Clock, list[tuple[str, str | None]]]:
-    send, sent = _recording(transport)
     clock = _Clock()
-    client = tokensmith.TokenClient(
-        devserver.base + CLIENT["path"],
-        CLIENT["client_id"],
-        CLIENT["client_secret"],
-        transport=send,
-        timeout=CLIENT["timeout_ms"] / 1000,
-        clock=clock,
+    client, sent = _recording_client(
+        devserver, transport, timeout=CLIENT["timeout_ms"] / 1000, clock=clock
     )
     return client, clock, sent
 

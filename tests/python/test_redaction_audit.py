@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from devserver import REPO, DevServer
+from devserver import REPO, DevServer, serve
 
 import tokensmith
 
@@ -67,11 +67,7 @@ generate = 0
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[DevServer]:
-    s = DevServer(CONFIG)
-    try:
-        yield s
-    finally:
-        s.close()
+    yield from serve(CONFIG)
 
 
 class Audit:

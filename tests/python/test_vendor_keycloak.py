@@ -19,6 +19,7 @@ from devserver import (
     CountingTransport,
     DevServer,
     config,
+    serve,
 )
 
 from tokensmith import (
@@ -35,11 +36,7 @@ from tokensmith import (
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[DevServer]:
-    s = DevServer(config(3))
-    try:
-        yield s
-    finally:
-        s.close()
+    yield from serve(config(3))
 
 
 def client(server: DevServer, **kwargs: Any) -> KeycloakClient:

@@ -18,6 +18,7 @@ from devserver import (
     CountingTransport,
     DevServer,
     config,
+    serve,
 )
 
 from tokensmith import (
@@ -33,11 +34,7 @@ from tokensmith import (
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[DevServer]:
-    s = DevServer(config(1))
-    try:
-        yield s
-    finally:
-        s.close()
+    yield from serve(config(1))
 
 
 def sdx(server: DevServer, counter: Any, keep_credentials: bool) -> SdxClient:

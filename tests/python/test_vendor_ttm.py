@@ -23,6 +23,7 @@ from devserver import (
     CountingTransport,
     DevServer,
     config,
+    serve,
     tenant_names,
 )
 
@@ -42,11 +43,7 @@ TENANTS = 250
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[DevServer]:
-    s = DevServer(config(TENANTS))
-    try:
-        yield s
-    finally:
-        s.close()
+    yield from serve(config(TENANTS))
 
 
 @pytest.fixture
