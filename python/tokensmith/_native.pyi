@@ -111,7 +111,9 @@ class Jwks:
 class JwksClient:
     """Verifies JWTs with the key set published at ``jwks_url`` (RFC 7517 §5), fetched on first
     use and again when a token names an unknown ``kid`` (key rotation), at most once per 30 s.
-    ``transport``, ``timeout`` and ``clock`` are :class:`TokenClient`'s."""
+    One fetch at a time: concurrent calls that need the keys wait for it (GIL released), then
+    verify with its set or raise its error. ``transport``, ``timeout`` and ``clock`` are
+    :class:`TokenClient`'s."""
 
     def __new__(
         cls,
