@@ -98,6 +98,20 @@ function resetClock() {
   Date.now = realNow;
 }
 
+/**
+ * Runs `body` with no fault planned, the server's request counts at zero and the real clock,
+ * which is put back however `body` ends.
+ */
+async function fresh(body) {
+  await reset();
+  resetClock();
+  try {
+    return await body();
+  } finally {
+    resetClock();
+  }
+}
+
 /** A fetch that records the grant type and Authorization of every request it sends. */
 function recordingFetch() {
   const sent = [];
@@ -128,6 +142,12 @@ function client(tokenUrl, more = {}) {
     defaultLifetime: V.client.default_lifetime,
     ...more,
   });
+}
+
+/** A client of the matrix's endpoint (`client`) whose requests `rec` records (`recordingFetch`). */
+function recordingClient() {
+  const rec = recordingFetch();
+  return { rec, tc: client(base + V.client.path, { fetch: rec.fetchFn }) };
 }
 
 const CLASSES = { oauth: "OAuthError", response: "ResponseError", transport: "TransportError" };
@@ -164,10 +184,8 @@ function checkToken(id, token, want, ctx) {
 
 describe("fault matrix 1-8 (faults.json)", () => {
   for (const c of V.cases.filter((c) => !c.scenario)) {
-    test(`${c.id}: ${c.title}`, async () => {
-      await reset();
-      resetClock();
-      try {
+    test(`${c.id}: ${c.title}`, () =>
+      fresh(async () => {
         const url = c.token_url === "refused" ? await refusedUrl() : base + V.client.path;
         const tc = client(url);
         const ctx = { warm: undefined, previous: undefined };
@@ -198,22 +216,16 @@ describe("fault matrix 1-8 (faults.json)", () => {
           }
         }
         if (c.requests !== undefined) await expectRequests(c.requests, c.id);
-      } finally {
-        resetClock();
-      }
-    });
+      }));
   }
 });
 
 // ---- scenarios with code of their own ----------------------------------------------------------
 
 describe("fault matrix scenarios", () => {
-  test("m9-concurrent-refresh: 16 concurrent callers, one expired rotating token, one refresh request", async () => {
-    await reset();
-    resetClock();
-    try {
-      const rec = recordingFetch();
-      const tc = client(base + V.client.path, { fetch: rec.fetchFn });
+  test("m9-concurrent-refresh: 16 concurrent callers, one expired rotating token, one refresh request", () =>
+    fresh(async () => {
+      const { rec, tc } = recordingClient();
       await plan({ kind: "patch", set: { expires_in: 6 }, count: 1 });
       const first = await tc.password("demo-user", "demo-password");
       assert.ok(first.refreshToken);
@@ -224,17 +236,11 @@ describe("fault matrix scenarios", () => {
       assert.ok(tokens.every((t) => t.accessToken === tokens[0].accessToken));
       assert.notEqual(tokens[0].accessToken, first.accessToken);
       assert.deepEqual(rec.grants(), ["refresh_token"]);
-    } finally {
-      resetClock();
-    }
-  });
+    }));
 
-  test("m9-refresh-rotation / m9-refresh-omitted / m9-refresh-invalid-grant", async () => {
-    await reset();
-    resetClock();
-    try {
-      const rec = recordingFetch();
-      const tc = client(base + V.client.path, { fetch: rec.fetchFn });
+  test("m9-refresh-rotation / m9-refresh-omitted / m9-refresh-invalid-grant", () =>
+    fresh(async () => {
+      const { rec, tc } = recordingClient();
       const user = () => tc.password("demo-user", "demo-password");
       await plan({ kind: "patch", set: { expires_in: 6 }, count: 1 });
       const first = await user();
@@ -268,15 +274,10 @@ describe("fault matrix scenarios", () => {
       assert.ok(err instanceof lib.OAuthError, `${err?.name} ${err?.message}`);
       assert.equal(err.code, "invalid_grant");
       assert.deepEqual(rec.grants(), ["refresh_token", "password"], "m9-refresh-invalid-grant");
-    } finally {
-      resetClock();
-    }
-  });
+    }));
 
-  test("m11-clock-forward / m11-clock-backward: never an expired token, one fetch each", async () => {
-    await reset();
-    resetClock();
-    try {
+  test("m11-clock-forward / m11-clock-backward: never an expired token, one fetch each", () =>
+    fresh(async () => {
       const tc = client(base + V.client.path);
       const first = await tc.token();
       jump(2 * 3600 * 1000);
@@ -303,10 +304,7 @@ describe("fault matrix scenarios", () => {
       assert.notEqual(back.accessToken, short.accessToken);
       assert.ok(back.expiresIn > 3500);
       assert.equal(await requests(), 1, "m11-clock-backward");
-    } finally {
-      resetClock();
-    }
-  });
+    }));
 
   test("m12-credentials-special-chars: exact RFC 6749 §2.3.1 Basic bytes, accepted by the server", async () => {
     await reset();
@@ -397,12 +395,9 @@ function remoteJwks() {
 }
 
 describe("fault matrix scenarios with the server's keys", () => {
-  test("m10-server-restart: refused refresh → password once; the new token verifies with the new JWKS, the old one no longer does", async () => {
-    await reset();
-    resetClock();
-    try {
-      const rec = recordingFetch();
-      const tc = client(base + V.client.path, { fetch: rec.fetchFn });
+  test("m10-server-restart: refused refresh → password once; the new token verifies with the new JWKS, the old one no longer does", () =>
+    fresh(async () => {
+      const { rec, tc } = recordingClient();
       await plan({ kind: "patch", set: { expires_in: 6 }, count: 1 });
       const before = await tc.password("demo-user", "demo-password");
       assert.ok(before.refreshToken);
@@ -419,15 +414,10 @@ describe("fault matrix scenarios with the server's keys", () => {
       const err = await thrownBy(() => jwks.verify(before.accessToken, { algorithms: ["RS256"] }));
       assert.ok(err instanceof lib.JwtError, `${err?.name} ${err?.message}`);
       assert.equal(err.code, "jwt_key_not_found");
-    } finally {
-      resetClock();
-    }
-  });
+    }));
 
-  test("m15-jwks-unknown-kid: a rotated key verifies after exactly one refetch; 100 made-up kids cause no request", async () => {
-    await reset();
-    resetClock();
-    try {
+  test("m15-jwks-unknown-kid: a rotated key verifies after exactly one refetch; 100 made-up kids cause no request", () =>
+    fresh(async () => {
       const tc = client(base + V.client.path);
       const before = (await tc.token()).accessToken;
       const { jwks, fetched } = remoteJwks();
@@ -463,15 +453,10 @@ describe("fault matrix scenarios with the server's keys", () => {
       assert.equal(fetched.length, 2);
       await jwks.verify(after, { algorithms: ["RS256"] });
       assert.equal(await requests(JWKS_PATH), 1);
-    } finally {
-      resetClock();
-    }
-  });
+    }));
 
-  test("m15: a failed JWKS fetch is a typed error, and rate-limited too", async () => {
-    await reset();
-    resetClock();
-    try {
+  test("m15: a failed JWKS fetch is a typed error, and rate-limited too", () =>
+    fresh(async () => {
       const token = (await client(base + V.client.path).token()).accessToken;
       const { jwks } = remoteJwks();
       await admin("POST", "/admin/faults", { path: JWKS_PATH, kind: "html", count: 1 });
@@ -484,8 +469,5 @@ describe("fault matrix scenarios with the server's keys", () => {
       jump(31_000);
       assert.ok((await jwks.verify(token, { algorithms: ["RS256"] })).claims);
       assert.equal(await requests(JWKS_PATH), 2);
-    } finally {
-      resetClock();
-    }
-  });
+    }));
 });
