@@ -68,6 +68,18 @@ def manager(server: DevServer, transport: Any = None, **kwargs: Any) -> Technica
     )
 
 
+def async_manager(server: DevServer, transport: Any) -> AsyncTechnicalTokenManager:
+    return AsyncTechnicalTokenManager(
+        server.url,
+        TTM_CLIENT_ID,
+        TTM_CLIENT_SECRET,
+        "myapp",
+        "1.0.0",
+        HOST_TENANT,
+        transport=transport,
+    )
+
+
 def test_user_tenants_reads_every_page_with_the_operator_token(server: DevServer) -> None:
     counter = CountingTransport()
     tenants = manager(server, counter).user_tenants()
@@ -345,15 +357,7 @@ def test_async_twin_shares_the_rules(server: DevServer) -> None:
     counter = CountingTransport()
 
     async def main() -> None:
-        m = AsyncTechnicalTokenManager(
-            server.url,
-            TTM_CLIENT_ID,
-            TTM_CLIENT_SECRET,
-            "myapp",
-            "1.0.0",
-            HOST_TENANT,
-            transport=counter,
-        )
+        m = async_manager(server, counter)
         names = tenant_names(5, 210)
         results = await asyncio.gather(*(m.tokens(names) for _ in range(10)))
         assert all(list(r) == names for r in results)
@@ -374,15 +378,7 @@ def test_async_twin_with_an_httpx_async_client(server: DevServer) -> None:
 
     async def main() -> None:
         async with httpx.AsyncClient() as client:
-            m = AsyncTechnicalTokenManager(
-                server.url,
-                TTM_CLIENT_ID,
-                TTM_CLIENT_SECRET,
-                "myapp",
-                "1.0.0",
-                HOST_TENANT,
-                transport=client,
-            )
+            m = async_manager(server, client)
             tokens = await m.tokens(tenant_names(7, 220))
             assert len(tokens) == 7
 
