@@ -269,7 +269,7 @@ impl TokenClient {
     #[wasm_bindgen(unchecked_return_type = "Promise<Token>")]
     pub fn refresh(
         &self,
-        refresh_token: String,
+        #[wasm_bindgen(js_name = refreshToken)] refresh_token: String,
         #[wasm_bindgen(unchecked_optional_param_type = "GetTokenOptions")] options: JsValue,
     ) -> Promise {
         let inner = Rc::clone(&self.inner);

@@ -36,9 +36,9 @@ use crate::errors::JsResult;
 /// default) or `"raw"` (as-is; an id containing `:` is refused, RFC 7617 §2).
 #[wasm_bindgen(js_name = basicAuthorization)]
 pub fn basic_authorization(
-    client_id: &str,
-    client_secret: &str,
-    encoding: Option<String>,
+    #[wasm_bindgen(js_name = clientId)] client_id: &str,
+    #[wasm_bindgen(js_name = clientSecret)] client_secret: &str,
+    #[wasm_bindgen(unchecked_optional_param_type = "\"form\" | \"raw\"")] encoding: Option<String>,
 ) -> JsResult<JsString> {
     let encoding = match encoding.as_deref() {
         None => BasicEncoding::Form,
@@ -53,7 +53,10 @@ pub fn basic_authorization(
 /// The `X-SPACE-AUTH-KEY` header value (`Basic base64(id:secret)`, raw) that Siemens Insights
 /// Hub's Technical Token Manager expects. An id containing `:` is refused.
 #[wasm_bindgen(js_name = spaceAuthKey)]
-pub fn space_auth_key(client_id: &str, client_secret: &str) -> JsResult<JsString> {
+pub fn space_auth_key(
+    #[wasm_bindgen(js_name = clientId)] client_id: &str,
+    #[wasm_bindgen(js_name = clientSecret)] client_secret: &str,
+) -> JsResult<JsString> {
     let value = tokensmith::space_auth_key(client_id, client_secret)?;
     Ok(JsString::from(value.expose_secret()))
 }

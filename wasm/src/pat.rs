@@ -28,7 +28,10 @@ pub fn pat_checksum_ok(token: &str) -> bool {
 /// whitespace, prefix, length, alphabet, checksum). `expectedPrefix` also refuses other issuers'
 /// tokens. Returns `{ prefix }`.
 #[wasm_bindgen(js_name = patParse, unchecked_return_type = "{ prefix: string }")]
-pub fn pat_parse(token: &str, expected_prefix: Option<String>) -> JsResult<JsValue> {
+pub fn pat_parse(
+    token: &str,
+    #[wasm_bindgen(js_name = expectedPrefix)] expected_prefix: Option<String>,
+) -> JsResult<JsValue> {
     let parsed = pat::parse(token, expected_prefix.as_deref())?;
     let object = Object::new();
     // Setting a fresh plain object's own property cannot fail.
@@ -51,7 +54,7 @@ pub fn pat_hash(
 #[wasm_bindgen(js_name = patVerify)]
 pub fn pat_verify(
     token: &str,
-    stored_hash: &str,
+    #[wasm_bindgen(js_name = storedHash)] stored_hash: &str,
     #[wasm_bindgen(unchecked_optional_param_type = "string | Uint8Array")] pepper: JsValue,
 ) -> JsResult<bool> {
     Ok(pat::verify(&hasher(&pepper)?, token, stored_hash))

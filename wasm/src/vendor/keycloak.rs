@@ -114,7 +114,10 @@ impl KeycloakClient {
     /// RFC 6749 §6 refresh. A refresh token Keycloak no longer accepts rejects with code
     /// `refresh_token_inactive`.
     #[wasm_bindgen(unchecked_return_type = "Promise<Token>")]
-    pub fn refresh(&self, refresh_token: String) -> Promise {
+    pub fn refresh(
+        &self,
+        #[wasm_bindgen(js_name = refreshToken)] refresh_token: String,
+    ) -> Promise {
         let inner = Rc::clone(&self.inner);
         future_to_promise(async move {
             let grant = Grant::RefreshToken {

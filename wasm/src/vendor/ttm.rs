@@ -83,7 +83,7 @@ impl TechnicalTokenManager {
 
     /// The token for one user tenant (from the cache when fresh).
     #[wasm_bindgen(unchecked_return_type = "Promise<Token>")]
-    pub fn token(&self, user_tenant: String) -> Promise {
+    pub fn token(&self, #[wasm_bindgen(js_name = userTenant)] user_tenant: String) -> Promise {
         let inner = Rc::clone(&self.inner);
         future_to_promise(async move {
             let mut tokens = inner.tokens(vec![user_tenant]).await?;
@@ -99,7 +99,10 @@ impl TechnicalTokenManager {
     /// aging ones are served at once and refreshed in the background.
     /// Rejects with the first tenant's error if any tenant gets none.
     #[wasm_bindgen(unchecked_return_type = "Promise<Map<string, Token>>")]
-    pub fn tokens(&self, user_tenants: Vec<String>) -> Promise {
+    pub fn tokens(
+        &self,
+        #[wasm_bindgen(js_name = userTenants)] user_tenants: Vec<String>,
+    ) -> Promise {
         let inner = Rc::clone(&self.inner);
         future_to_promise(async move { Ok(to_map(inner.tokens(user_tenants).await?).into()) })
     }
