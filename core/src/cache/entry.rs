@@ -140,6 +140,18 @@ impl Entry {
             && self.refresh_dead.is_none()
     }
 
+    /// Whether `token` is this entry's access token or its refresh token. Both comparisons run
+    /// (no short-circuit), each in constant time ([`Secret`]'s `PartialEq`), so the time taken
+    /// says nothing about how much of a cached token matches.
+    pub fn holds(&self, token: &Secret) -> bool {
+        let access = self
+            .cached
+            .as_ref()
+            .is_some_and(|c| c.token.access_token == *token);
+        let refresh = self.refresh.as_ref().is_some_and(|r| r.token == *token);
+        access | refresh
+    }
+
     /// Resets the effective clock to `now` after a new token was stored: the new token's times
     /// come from the same clock as `now`.
     pub fn restart_clock(&mut self, now: UnixMillis) {

@@ -134,6 +134,21 @@ impl TokenCache {
         removed
     }
 
+    /// Forgets every entry holding `token` as its access token or its refresh token, once the
+    /// server has accepted its revocation (RFC 7009 §2.2); returns how many. The next lookup of
+    /// such a key fetches with the primary grant.
+    ///
+    /// A revoked refresh token drops the whole entry, its access token too: RFC 7009 §2.1 lets
+    /// the server invalidate the access tokens of the same grant along with it, so the cached
+    /// access token may no longer work. A fetch in flight still delivers to its waiters.
+    pub fn forget_token(&self, token: &Secret) -> usize {
+        let mut engine = lock(&self.shared.state);
+        let before = engine.map.len();
+        engine.map.retain(|_, entry| !entry.holds(token));
+        engine.stats.entries = engine.map.len() as u64;
+        before - engine.map.len()
+    }
+
     /// Forgets everything.
     pub fn clear(&self) {
         let mut engine = lock(&self.shared.state);
