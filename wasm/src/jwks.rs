@@ -7,7 +7,7 @@
 use crate::convert::{now, number_option, property, string_option};
 use crate::errors::{JsResult, Thrown};
 use crate::http::send;
-use crate::jwt::verify_jwt;
+use crate::jwt::{verify_with, KeyCache};
 use js_sys::{Function, Promise, Reflect};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -43,6 +43,8 @@ struct Inner {
     text: RefCell<String>,
     /// The fetch in flight: core's flight id and the Promise its waiters await.
     flight: RefCell<Option<(u64, Promise)>>,
+    /// The `CryptoKey`s imported from `text`'s keys; emptied when a new set is stored.
+    keys: KeyCache,
 }
 
 /// Verifies JWTs with the key set published at `jwksUrl` (RFC 7517 §5), fetched on first use and
@@ -76,6 +78,7 @@ impl RemoteJwks {
                 refresh: RefCell::new(JwksRefresh::default()),
                 text: RefCell::new(String::new()),
                 flight: RefCell::new(None),
+                keys: KeyCache::default(),
             }),
         })
     }
@@ -108,7 +111,7 @@ impl RemoteJwks {
                 };
                 let Some(wait) = wait else {
                     let keys = JsValue::from_str(&inner.text.borrow());
-                    return verify_jwt(token, keys, options).await;
+                    return verify_with(token, keys, options, &inner.keys).await;
                 };
                 let flight = inner
                     .flight
@@ -153,6 +156,7 @@ fn start_fetch(inner: &Rc<Inner>, fetch: JwksFetch, at: UnixMillis) -> JwksWait 
                     *runner.text.borrow_mut() = std::str::from_utf8(&response.body)
                         .unwrap_or_default()
                         .to_owned();
+                    runner.keys.clear();
                 }
             }
             Err(error) => drop(runner.refresh.borrow_mut().fetch_failed(fetch, error)),
