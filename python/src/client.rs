@@ -479,7 +479,9 @@ impl TokenClient {
     }
 
     /// Revokes a token at the client's `revocation_url` (RFC 7009 §2.1). `hint` is
-    /// `"access_token"` or `"refresh_token"`.
+    /// `"access_token"` or `"refresh_token"`. Once the server has accepted it, every cached
+    /// entry holding the token (as access or refresh token) is dropped, so the next call fetches
+    /// a new token with the client's own grant.
     #[pyo3(signature = (token, hint = None))]
     fn revoke(&self, py: Python<'_>, token: String, hint: Option<&str>) -> PyResult<()> {
         let hint = match hint {
@@ -496,15 +498,18 @@ impl TokenClient {
             let e = tokensmith::Error::InvalidInput("the client has no revocation_url".into());
             return Err(to_py_err(py, &e));
         };
+        let token = Secret::new(token);
         let request = self
             .endpoint
-            .revocation_request(url, &Secret::new(token), hint)
+            .revocation_request(url, &token, hint)
             .map_err(|e| to_py_err(py, &e))?;
         let response = self.io.send(py, &request)?;
         let now = self.clock.now(py)?;
         response
             .and_then(|r| check_revocation_response(&r, now))
-            .map_err(|e| to_py_err(py, &e))
+            .map_err(|e| to_py_err(py, &e))?;
+        self.cache.forget_token(&token);
+        Ok(())
     }
 
     /// The cache's counters (hits, stale_hits, misses, fetches, coalesced, failures, …).

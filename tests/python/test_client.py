@@ -241,6 +241,37 @@ def test_refresh_and_revoke(token_server: TokenServer) -> None:
     }
 
 
+def test_revoked_access_token_leaves_the_cache(token_server: TokenServer) -> None:
+    c = client(token_server, revocation_url=token_server.revoke_url)
+    first = c.token()
+    assert c.token() is first
+    c.revoke(first.access_token)
+    sent = token_server.count
+    second = c.token()
+    # The revoked token is not served again: a new client-credentials request.
+    assert token_server.count == sent + 1
+    assert token_server.requests[-1]["form"]["grant_type"] == "client_credentials"
+    assert second.access_token != first.access_token
+    assert c.token() is second
+
+
+def test_revoked_refresh_token_makes_the_next_call_use_the_primary_grant(
+    token_server: TokenServer,
+) -> None:
+    c = client(token_server, revocation_url=token_server.revoke_url)
+    first = c.password(USER, USER_PASSWORD)
+    assert first.refresh_token is not None
+    c.revoke(first.refresh_token, "refresh_token")
+    sent = token_server.count
+    second = c.password(USER, USER_PASSWORD)
+    # The whole entry is gone (RFC 7009 §2.1: the server may revoke the access token with it);
+    # the new token comes from the password grant, not from the revoked refresh token.
+    assert token_server.count == sent + 1
+    assert token_server.requests[-1]["form"]["grant_type"] == "password"
+    assert second.access_token != first.access_token
+    assert second.refresh_token != first.refresh_token
+
+
 def test_revoke_without_url_is_an_input_error(token_server: TokenServer) -> None:
     with pytest.raises(tokensmith.InputError) as info:
         client(token_server).revoke("x")
