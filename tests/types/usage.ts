@@ -57,6 +57,7 @@ const options: TokenClientOptions = {
   auth: "client_secret_basic",
   scope: ["read", "write"],
   audience: "https://api.example.com",
+  resource: "https://rs.example.com/",
   revocationUrl: "https://login.example.com/oauth2/revoke",
   fetch: globalThis.fetch,
   timeoutMs: 5_000,

@@ -60,6 +60,8 @@ export interface TokenClientOptions {
   scope?: string[] | string;
   /** The `audience` parameter of client-credentials requests (Auth0, Okta). */
   audience?: string;
+  /** The `resource` parameter of client-credentials requests (RFC 8707 §2): an absolute URI. */
+  resource?: string;
   /** The revocation endpoint (RFC 7009 §2), needed by `revoke`. */
   revocationUrl?: string;
   /** The fetch to send requests with (default `globalThis.fetch`). */
@@ -112,6 +114,7 @@ struct Inner {
     parse: ParseOptions,
     scope: Vec<String>,
     audience: Option<String>,
+    resource: Option<String>,
     revocation_url: Option<String>,
     fetch: Function,
     timeout_ms: f64,
@@ -127,7 +130,8 @@ struct Inner {
 /// core would certainly answer "fresh" again, namely the earliest refresh point core may have
 /// drawn for it (`issued_at + refresh_at_min_ms` of [`TimingBounds`]: 70 % of the lifetime, before
 /// the jittered refresh point and before the skew window). The rule stays core's; the memo only
-/// skips asking while the answer cannot change. Cleared whenever a token is forced or imported.
+/// skips asking while the answer cannot change. Cleared whenever a token is forced, imported or
+/// revoked.
 #[derive(Default)]
 struct Memo(Option<(UnixMillis, JsValue)>);
 
@@ -193,6 +197,7 @@ impl TokenClient {
                 parse,
                 scope: scope_option(&options)?.unwrap_or_default(),
                 audience: string_option(&options, "audience")?,
+                resource: string_option(&options, "resource")?,
                 revocation_url: string_option(&options, "revocationUrl")?,
                 fetch,
                 timeout_ms: number_option(&options, "timeoutMs")?.unwrap_or(DEFAULT_TIMEOUT_MS),
@@ -214,7 +219,7 @@ impl TokenClient {
             let grant = Grant::ClientCredentials {
                 scope: scope_option(&options)?.unwrap_or_else(|| inner.scope.clone()),
                 audience: inner.audience.clone(),
-                resource: None,
+                resource: inner.resource.clone(),
             };
             let token = get(&inner, grant, min_ttl_ms(&options)?, false).await?;
             Ok(Token::into_js((*token).clone()))
@@ -284,7 +289,9 @@ impl TokenClient {
     }
 
     /// Revokes a token at `revocationUrl` (RFC 7009). Resolves when the server accepted it
-    /// (it also answers 200 for tokens it does not know, RFC 7009 §2.2).
+    /// (it also answers 200 for tokens it does not know, RFC 7009 §2.2); core's cache then drops
+    /// every entry holding the token, as access or refresh token, and the `token()` memo is
+    /// cleared, so the next call fetches a new token with the client's own grant.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn revoke(
         &self,
@@ -308,14 +315,17 @@ impl TokenClient {
                     .into())
                 }
             };
+            let token = Secret::new(token);
             let request = inner
                 .endpoint
-                .revocation_request(&url, &Secret::new(token), hint)
+                .revocation_request(&url, &token, hint)
                 .map_err(Thrown::from)?;
             let response = send(&inner.fetch, &request, Some(inner.timeout_ms))
                 .await
                 .map_err(Thrown::from)?;
             check_revocation_response(&response, now()).map_err(Thrown::from)?;
+            inner.cache.forget_token(&token);
+            inner.memo.borrow_mut().clear();
             Ok(JsValue::UNDEFINED)
         })
     }
@@ -396,7 +406,7 @@ impl Inner {
         Grant::ClientCredentials {
             scope: self.scope.clone(),
             audience: self.audience.clone(),
-            resource: None,
+            resource: self.resource.clone(),
         }
     }
 }
