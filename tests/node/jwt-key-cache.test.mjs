@@ -190,5 +190,27 @@ for (const name of ["require (node condition)", "import (node condition)", "web 
         Date.now = realNow;
       }
     });
+
+    test("a refetched set starts with no imported keys, even for a key it keeps", async () => {
+      const lib = flavours[name];
+      const kept = keyPair("ES256", "kept");
+      const added = keyPair("ES256", "added");
+      let served = { keys: [kept.jwk] };
+      const fetch = async () => new Response(JSON.stringify(served));
+      const jwks = new lib.RemoteJwks({ jwksUrl: "https://issuer.test/jwks", fetch });
+      const options = { algorithms: ["ES256"] };
+      assert.equal(await countImports(() => jwks.verify(signed(kept), options)), 1);
+      served = { keys: [kept.jwk, added.jwk] };
+      const realNow = Date.now;
+      Date.now = () => realNow() + 60_000;
+      try {
+        assert.equal(await countImports(() => jwks.verify(signed(added), options)), 1);
+        // The RemoteJwks dropped its keys with the old set: "kept" is imported again, once.
+        assert.equal(await countImports(() => jwks.verify(signed(kept), options)), 1);
+        assert.equal(await countImports(() => jwks.verify(signed(kept), options)), 0);
+      } finally {
+        Date.now = realNow;
+      }
+    });
   });
 }
