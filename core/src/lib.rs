@@ -23,6 +23,7 @@ pub mod response;
 pub mod retry_after;
 mod search;
 pub mod secret;
+mod settle_slot;
 mod sort;
 pub mod time;
 pub mod token;

@@ -9,10 +9,12 @@ use super::engine::Shared;
 use super::key::CacheKey;
 use super::plan::{FetchPlan, FetchReason};
 use crate::error::Error;
+pub(crate) use crate::settle_slot::lock;
+use crate::settle_slot::SettleSlot;
 use crate::time::UnixMillis;
 use crate::token::Token;
 use std::fmt;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 /// An error shared by every waiter of one fetch.
@@ -48,24 +50,16 @@ pub type SettledListener = Box<dyn FnOnce(&Settled) + Send>;
 
 pub(crate) struct FlightSlot {
     pub id: u64,
-    result: Mutex<Option<Settled>>,
-    settled: Condvar,
-    /// Always locked without holding `result` (see `settle` and `WaitHandle::on_settled`).
+    state: SettleSlot<Settled>,
+    /// Always locked without holding `state`'s lock (see `settle` and `WaitHandle::on_settled`).
     listeners: Mutex<Vec<SettledListener>>,
-}
-
-/// Locks ignoring poison: the data behind these locks is updated in single assignments, so a
-/// panic elsewhere cannot leave it half-written.
-pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl FlightSlot {
     pub fn new(id: u64) -> Arc<Self> {
         Arc::new(FlightSlot {
             id,
-            result: Mutex::new(None),
-            settled: Condvar::new(),
+            state: SettleSlot::new(),
             listeners: Mutex::new(Vec::new()),
         })
     }
@@ -74,13 +68,8 @@ impl FlightSlot {
     /// listeners are returned, to be run by the caller once it holds no lock.
     #[must_use = "run the returned notification after releasing the cache's lock"]
     pub fn settle(&self, result: Settled) -> Notify {
-        {
-            let mut slot = lock(&self.result);
-            if slot.is_some() {
-                return Notify(None);
-            }
-            *slot = Some(result.clone());
-            self.settled.notify_all();
+        if !self.state.settle(result.clone()) {
+            return Notify(None);
         }
         // The result is visible before the listeners are taken, so a listener added
         // concurrently either is taken here or sees the result itself.
@@ -92,7 +81,7 @@ impl FlightSlot {
     }
 
     fn get(&self) -> Option<Settled> {
-        lock(&self.result).clone()
+        self.state.get()
     }
 }
 
@@ -203,28 +192,12 @@ impl WaitHandle {
 
     /// Blocks the calling thread until the flight ends.
     pub fn wait(&self) -> Settled {
-        let mut guard = lock(&self.slot.result);
-        loop {
-            if let Some(result) = guard.as_ref() {
-                return result.clone();
-            }
-            guard = self
-                .slot
-                .settled
-                .wait(guard)
-                .unwrap_or_else(|p| p.into_inner());
-        }
+        self.slot.state.wait()
     }
 
     /// Blocks for at most `timeout`; `None` if the flight is still running.
     pub fn wait_timeout(&self, timeout: Duration) -> Option<Settled> {
-        let guard = lock(&self.slot.result);
-        let (guard, _) = self
-            .slot
-            .settled
-            .wait_timeout_while(guard, timeout, |r| r.is_none())
-            .unwrap_or_else(|p| p.into_inner());
-        guard.clone()
+        self.slot.state.wait_timeout(timeout)
     }
 }
 

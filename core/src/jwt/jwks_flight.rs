@@ -7,8 +7,9 @@
 //! [`JwksSettled::Abandoned`] through `Drop`, so no waiter hangs.
 
 use crate::error::Error;
+use crate::settle_slot::SettleSlot;
 use std::fmt;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How a fetch ended, as seen by its waiters.
@@ -26,36 +27,24 @@ pub enum JwksSettled {
 /// The shared slot of one fetch.
 pub(crate) struct FlightSlot {
     id: u64,
-    result: Mutex<Option<JwksSettled>>,
-    settled: Condvar,
-}
-
-/// Locks ignoring poison: the slot is written in one assignment, so a panic elsewhere cannot
-/// leave it half-written.
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
+    state: SettleSlot<JwksSettled>,
 }
 
 impl FlightSlot {
     pub(crate) fn new(id: u64) -> Arc<Self> {
         Arc::new(FlightSlot {
             id,
-            result: Mutex::new(None),
-            settled: Condvar::new(),
+            state: SettleSlot::new(),
         })
     }
 
     /// Records the first result (later ones are ignored) and wakes blocked waiters.
     pub(crate) fn settle(&self, result: JwksSettled) {
-        let mut slot = lock(&self.result);
-        if slot.is_none() {
-            *slot = Some(result);
-            self.settled.notify_all();
-        }
+        self.state.settle(result);
     }
 
     pub(crate) fn get(&self) -> Option<JwksSettled> {
-        lock(&self.result).clone()
+        self.state.get()
     }
 }
 
@@ -122,28 +111,12 @@ impl JwksWait {
 
     /// Blocks the calling thread until the fetch ends.
     pub fn wait(&self) -> JwksSettled {
-        let mut guard = lock(&self.slot.result);
-        loop {
-            if let Some(result) = guard.as_ref() {
-                return result.clone();
-            }
-            guard = self
-                .slot
-                .settled
-                .wait(guard)
-                .unwrap_or_else(|p| p.into_inner());
-        }
+        self.slot.state.wait()
     }
 
     /// Blocks for at most `timeout`; `None` if the fetch is still running.
     pub fn wait_timeout(&self, timeout: Duration) -> Option<JwksSettled> {
-        let guard = lock(&self.slot.result);
-        let (guard, _) = self
-            .slot
-            .settled
-            .wait_timeout_while(guard, timeout, |r| r.is_none())
-            .unwrap_or_else(|p| p.into_inner());
-        guard.clone()
+        self.slot.state.wait_timeout(timeout)
     }
 }
 
