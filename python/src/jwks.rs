@@ -6,9 +6,8 @@
 
 use crate::clock::Clock;
 use crate::errors::{to_py_err, transport_error_from_py};
-use crate::io::host_of;
+use crate::io::{host_of, IoHandles};
 use crate::jwt::header_and_claims;
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -38,8 +37,7 @@ fn lock(m: &Mutex<JwksRefresh>) -> MutexGuard<'_, JwksRefresh> {
 pub struct JwksClient {
     url: String,
     refresh: Mutex<JwksRefresh>,
-    transport: Py<PyAny>,
-    logger: Py<PyAny>,
+    io: IoHandles,
     clock: Clock,
 }
 
@@ -75,7 +73,7 @@ impl JwksClient {
     /// Sends core's request through the transport; a `TransportError` (or any exception of the
     /// transport) is raised as it is.
     fn fetch(&self, py: Python<'_>, request: &HttpRequest) -> PyResult<HttpResponse> {
-        let _ = self.logger.bind(py).call_method1(
+        let _ = self.io.logger.bind(py).call_method1(
             "debug",
             ("fetching the JWK Set host=%s", host_of(&request.url)),
         );
@@ -84,7 +82,7 @@ impl JwksClient {
             headers.append((name.as_str(), value.as_str()))?;
         }
         let body = PyBytes::new(py, &request.body);
-        let answer = self.transport.bind(py).call1((
+        let answer = self.io.transport.bind(py).call1((
             request.method.as_str(),
             request.url.as_str(),
             headers,
@@ -108,25 +106,10 @@ impl JwksClient {
         timeout: f64,
         clock: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        if !timeout.is_finite() || timeout <= 0.0 {
-            return Err(PyValueError::new_err(
-                "timeout must be a number of seconds > 0",
-            ));
-        }
-        let transport = py
-            .import("tokensmith._transport")?
-            .getattr("make_transport")?
-            .call1((transport, timeout, py.None()))?
-            .unbind();
-        let logger = py
-            .import("logging")?
-            .call_method1("getLogger", ("tokensmith",))?
-            .unbind();
         Ok(JwksClient {
             url: jwks_url,
             refresh: Mutex::new(JwksRefresh::default()),
-            transport,
-            logger,
+            io: IoHandles::new(py, transport, timeout, None)?,
             clock: Clock::from_arg(clock)?,
         })
     }
