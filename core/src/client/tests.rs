@@ -34,6 +34,17 @@ fn source() -> TokenSource {
     TokenSource::new(endpoint, grant, cache, ParseOptions::default()).unwrap()
 }
 
+/// A source for `grant` at `base`'s endpoint, sharing its cache.
+fn sibling(base: &TokenSource, grant: Grant) -> TokenSource {
+    TokenSource::new(
+        base.endpoint().clone(),
+        grant,
+        base.cache().clone(),
+        ParseOptions::default(),
+    )
+    .unwrap()
+}
+
 fn ok(access: &str, expires_in: i64, refresh: Option<&str>) -> Result<HttpResponse> {
     let refresh = refresh.map_or(String::new(), |r| format!(",\"refresh_token\":\"{r}\""));
     Ok(HttpResponse::new(
@@ -344,18 +355,14 @@ fn min_ttl_beyond_the_cached_lifetime_fetches() {
 fn a_wrong_password_never_gets_the_token_cached_for_the_right_one() {
     let base = source();
     let password = |pw: &str| {
-        let grant = Grant::Password {
-            username: "alice".into(),
-            password: Secret::new(pw),
-            scope: vec![],
-        };
-        TokenSource::new(
-            base.endpoint().clone(),
-            grant,
-            base.cache().clone(),
-            ParseOptions::default(),
+        sibling(
+            &base,
+            Grant::Password {
+                username: "alice".into(),
+                password: Secret::new(pw),
+                scope: vec![],
+            },
         )
-        .unwrap()
     };
     let right = password("right-pw");
     let fetch = send(right.begin(at(0), 0, false));
@@ -373,17 +380,13 @@ fn a_wrong_password_never_gets_the_token_cached_for_the_right_one() {
 fn two_refresh_tokens_at_one_client_never_share_a_cached_token() {
     let base = source();
     let refresh = |rt: &str| {
-        let grant = Grant::RefreshToken {
-            refresh_token: Secret::new(rt),
-            scope: vec![],
-        };
-        TokenSource::new(
-            base.endpoint().clone(),
-            grant,
-            base.cache().clone(),
-            ParseOptions::default(),
+        sibling(
+            &base,
+            Grant::RefreshToken {
+                refresh_token: Secret::new(rt),
+                scope: vec![],
+            },
         )
-        .unwrap()
     };
     let alice = refresh("rt-alice-1");
     let fetch = send(alice.begin(at(0), 0, false));
