@@ -491,10 +491,35 @@ fn aging_tokens_are_served_and_requested() {
     assert!(aging < bounds.usable_for_ms);
     let plan = ttm.plan(&cache, &["a", "b"], at(aging)).unwrap();
     assert_eq!(plan.fresh.len(), 2);
-    assert_eq!(plan.chunks.len(), 1);
-    assert_eq!(plan.chunks[0].tenants(), vec!["a", "b"]);
+    // All served: the call goes to the background, the caller waits for nothing.
+    assert!(plan.chunks.is_empty());
+    assert_eq!(plan.background.len(), 1);
+    assert_eq!(plan.background[0].tenants(), vec!["a", "b"]);
     // While that refresh is in flight, another plan serves the tokens and requests nothing.
     let meanwhile = ttm.plan(&cache, &["a", "b"], at(aging + 1)).unwrap();
     assert_eq!(meanwhile.fresh.len(), 2);
     assert!(meanwhile.chunks.is_empty());
+    assert!(meanwhile.background.is_empty());
+}
+
+/// An aging tenant and a missing one fit in one call, which the caller awaits.
+#[test]
+fn an_aging_tenant_rides_along_with_a_missing_one() {
+    let (ttm, cache) = (ttm(), cache());
+    let plan = ttm.plan(&cache, &["a", "c"], at(0)).unwrap();
+    for chunk in plan.chunks {
+        let answer = batch_answer(&chunk, T0);
+        ttm.complete_batch(&cache, chunk, Ok(answer), at(0), at(0));
+    }
+    let bounds = tokensmith::cache::TimingBounds::for_lifetime(1_799_000).unwrap();
+    let aging = bounds.refresh_at_max_ms + 1;
+    let plan = ttm.plan(&cache, &["a", "c", "b"], at(aging)).unwrap();
+    assert_eq!(plan.fresh.len(), 2);
+    assert!(plan.background.is_empty());
+    assert_eq!(plan.chunks.len(), 1);
+    assert_eq!(plan.chunks[0].tenants(), vec!["a", "c", "b"]);
+    assert_eq!(
+        tokensmith::vendor::unique_tenants(vec!["b".into(), "a".into(), "b".into()]),
+        vec!["b".to_string(), "a".to_string()]
+    );
 }

@@ -11,11 +11,13 @@ use crate::token::PyToken;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 use tokensmith::cache::{CacheConfig, Settled, TokenCache};
-use tokensmith::vendor::{BatchChunk, TechnicalTokenManager as CoreTtm, DEFAULT_BATCH_SIZE};
+use tokensmith::vendor::{
+    unique_tenants, BatchChunk, TechnicalTokenManager as CoreTtm, DEFAULT_BATCH_SIZE,
+};
 use tokensmith::{Error, Secret, Token};
 
 // The signature's literal default (PyO3 shows a const default as `...`) is core's default.
@@ -78,11 +80,7 @@ impl Inner {
         py: Python<'_>,
         user_tenants: Vec<String>,
     ) -> PyResult<Vec<(String, Arc<Token>)>> {
-        let mut seen = HashSet::new();
-        let order: Vec<String> = user_tenants
-            .into_iter()
-            .filter(|t| seen.insert(t.clone()))
-            .collect();
+        let order = unique_tenants(user_tenants);
         let mut got: HashMap<String, Arc<Token>> = HashMap::new();
         let mut todo = order.clone();
         while !todo.is_empty() {
@@ -96,17 +94,11 @@ impl Inner {
                 return Err(to_py_err(py, error));
             }
             got.extend(plan.fresh);
-            // Chunks of aging tokens only: those are served now and refreshed on a background
-            // thread (stale-while-revalidate, as `TokenClient` does). A chunk that also holds a
-            // tenant without a token is awaited.
-            let (background, needed): (Vec<BatchChunk>, Vec<BatchChunk>) = plan
-                .chunks
-                .into_iter()
-                .partition(|c| c.tenants().iter().all(|t| got.contains_key(*t)));
-            if !background.is_empty() {
-                self.refresh_in_background(py, background)?;
+            // Core's background chunks hold served (aging) tenants only: a daemon thread sends them.
+            if !plan.background.is_empty() {
+                self.refresh_in_background(py, plan.background)?;
             }
-            self.run(py, needed, &mut got)?;
+            self.run(py, plan.chunks, &mut got)?;
             todo = Vec::new();
             for (tenant, handle) in plan.waiting {
                 // Another call is fetching this tenant: its outcome is ours.

@@ -24,4 +24,4 @@ pub use ttm::{
     TTM_TOKEN_PATH, TTM_USER_TENANTS_PATH,
 };
 pub use ttm_pages::{UserTenantsPage, MAX_USER_TENANT_PAGES, USER_TENANTS_PAGE_SIZE};
-pub use ttm_plan::{BatchChunk, BatchCompletion, BatchPlan};
+pub use ttm_plan::{unique_tenants, BatchChunk, BatchCompletion, BatchPlan};

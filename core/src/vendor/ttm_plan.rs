@@ -25,8 +25,14 @@ use std::sync::Arc;
 pub struct BatchPlan {
     /// Tenants with a usable token now (fresh, or aging and also being refreshed in `chunks`).
     pub fresh: Vec<(String, Arc<Token>)>,
-    /// Calls to send; each covers at most `batch_size` tenants.
+    /// Calls to send before the caller has every token; each covers at most `batch_size`
+    /// tenants.
     pub chunks: Vec<BatchChunk>,
+    /// Calls whose tenants all have a token in `fresh` already (aging ones): send them without
+    /// making the caller wait, stale-while-revalidate as `TokenSource` does for one token. A
+    /// failed background call concerns no caller: the cache records it, and the served tokens
+    /// stay valid until they expire.
+    pub background: Vec<BatchChunk>,
     /// Tenants another caller is fetching right now.
     pub waiting: Vec<(String, WaitHandle)>,
     /// Tenants backing off after a failure (their last error).
@@ -36,7 +42,10 @@ pub struct BatchPlan {
 impl BatchPlan {
     /// True when every requested tenant already has a token: no call to send.
     pub fn is_complete(&self) -> bool {
-        self.chunks.is_empty() && self.waiting.is_empty() && self.failed.is_empty()
+        self.chunks.is_empty()
+            && self.waiting.is_empty()
+            && self.failed.is_empty()
+            && self.background.is_empty()
     }
 }
 
@@ -66,6 +75,16 @@ impl fmt::Debug for BatchChunk {
             .field("request", &self.request.redacted())
             .finish()
     }
+}
+
+/// `user_tenants` with each name once, in the order given: the order a caller's answer lists
+/// them in ([`TechnicalTokenManager::plan`] skips repeats the same way).
+pub fn unique_tenants(user_tenants: Vec<String>) -> Vec<String> {
+    let mut seen = HashSet::new();
+    user_tenants
+        .into_iter()
+        .filter(|t| seen.insert(t.clone()))
+        .collect()
 }
 
 /// What [`TechnicalTokenManager::complete_batch`] stored.
@@ -113,7 +132,15 @@ impl TechnicalTokenManager {
                 }
             }
         }
-        plan.chunks = self.chunk(to_fetch, cache, now);
+        // An aging tenant shares a chunk with missing ones when they fit in one call (one call
+        // instead of two); such a chunk is awaited, only all-served chunks go to the background.
+        let served = |t: &str| plan.fresh.iter().any(|(f, _)| f == t);
+        let (background, needed): (Vec<BatchChunk>, Vec<BatchChunk>) = self
+            .chunk(to_fetch, cache, now)
+            .into_iter()
+            .partition(|c| c.tenants().into_iter().all(served));
+        plan.chunks = needed;
+        plan.background = background;
         Ok(plan)
     }
 

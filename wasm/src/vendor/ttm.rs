@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 use tokensmith::cache::{CacheConfig, TokenCache};
-use tokensmith::vendor::{BatchChunk, TechnicalTokenManager as CoreTtm};
+use tokensmith::vendor::{unique_tenants, BatchChunk, TechnicalTokenManager as CoreTtm};
 use tokensmith::Secret;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -138,12 +138,7 @@ impl Inner {
         self: &Rc<Self>,
         user_tenants: Vec<String>,
     ) -> Result<Vec<(String, Arc<tokensmith::Token>)>, Thrown> {
-        let mut order: Vec<String> = Vec::new();
-        for tenant in user_tenants {
-            if !order.contains(&tenant) {
-                order.push(tenant);
-            }
-        }
+        let order = unique_tenants(user_tenants);
         let mut got: HashMap<String, Arc<tokensmith::Token>> = HashMap::new();
         let mut todo: Vec<String> = order.clone();
         let mut polls = 0u32;
@@ -154,21 +149,15 @@ impl Inner {
                 return Err(Thrown::from(error));
             }
             got.extend(plan.fresh);
-            // Chunks of aging tokens only: the tokens are served now and refreshed in the
-            // background (stale-while-revalidate, as `TokenClient` does). A failed background
-            // refresh concerns no caller: the cache records it, and the served tokens stay
-            // valid until they expire.
-            let (background, needed): (Vec<BatchChunk>, Vec<BatchChunk>) = plan
-                .chunks
-                .into_iter()
-                .partition(|c| c.tenants().iter().all(|t| got.contains_key(*t)));
-            if !background.is_empty() {
+            // Core's background chunks hold served (aging) tenants only: sent without waiting.
+            if !plan.background.is_empty() {
                 let me = Rc::clone(self);
+                let background = plan.background;
                 wasm_bindgen_futures::spawn_local(async move {
                     let _ = me.run(background, &mut HashMap::new()).await;
                 });
             }
-            self.run(needed, &mut got).await?;
+            self.run(plan.chunks, &mut got).await?;
             todo = plan.waiting.into_iter().map(|(t, _)| t).collect();
             if !todo.is_empty() {
                 polls += 1;
