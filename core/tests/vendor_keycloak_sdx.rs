@@ -247,3 +247,51 @@ fn sdx_restart_without_credentials_says_regenerate() {
     };
     assert!(sdx_refresh_error(&transport).is_none());
 }
+
+/// Without kept credentials the password is used once: the session goes on over a source on the
+/// refresh token, which holds the new token; an answer without a refresh token is refused.
+#[test]
+fn sdx_sign_in_keeps_the_password_only_when_asked() {
+    use tokensmith::vendor::{sdx_client_error, SdxSignIn};
+    let endpoint = sdx_source(cache()).endpoint().clone();
+    let sign_in = |keep: bool, cache: TokenCache| {
+        SdxSignIn::new(
+            endpoint.clone(),
+            cache,
+            "alice".into(),
+            Secret::new("alice-pw"),
+            keep,
+        )
+        .unwrap()
+    };
+    assert!(matches!(sign_in(true, cache()), SdxSignIn::Kept(_)));
+    let cache = cache();
+    let SdxSignIn::Exchange(exchange) = sign_in(false, cache.clone()) else {
+        panic!("expected a one-time exchange");
+    };
+    assert!(exchange.request.body_text().contains("grant_type=password"));
+    let (source, token) = exchange
+        .finish(&sdx_token("at-1", "rt-1"), at(0), at(0))
+        .unwrap();
+    assert_eq!(token.access_token.expose_secret(), "at-1");
+    assert!(matches!(source.begin(at(1), 0, false), Step::Ready(_)));
+    let SdxSignIn::Exchange(again) = sign_in(false, cache) else {
+        panic!("expected a one-time exchange");
+    };
+    let no_refresh = json(
+        200,
+        r#"{"access_token":"at-2","token_type":"Bearer","expires_in":3600}"#,
+    );
+    assert_eq!(
+        again.finish(&no_refresh, at(0), at(0)).unwrap_err().code(),
+        "invalid_input"
+    );
+    // A refused refresh becomes "regenerate" only when the password was not kept.
+    let refused =
+        tokensmith::parse_error_response(&json(400, r#"{"error":"invalid_grant"}"#), at(0));
+    assert!(sdx_client_error(&refused, true).is_none());
+    assert_eq!(
+        sdx_client_error(&refused, false).unwrap().code(),
+        "refresh_token_inactive"
+    );
+}

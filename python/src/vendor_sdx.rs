@@ -10,10 +10,8 @@ use pyo3::prelude::*;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use tokensmith::cache::{CacheConfig, TokenCache};
 use tokensmith::client::TokenSource;
-use tokensmith::vendor::{sdx_refresh_error, SDX_TOKEN_PATH};
-use tokensmith::{
-    parse_token_response, ClientAuthMethod, Error, Grant, ParseOptions, Secret, TokenEndpoint,
-};
+use tokensmith::vendor::{sdx_client_error, SdxSignIn, SDX_TOKEN_PATH};
+use tokensmith::{ClientAuthMethod, Error, Secret, TokenEndpoint};
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // Only whole values are stored; a panic leaves them consistent.
@@ -59,9 +57,9 @@ impl SdxClient {
     }
 
     fn clear_error(&self, py: Python<'_>, error: &Error) -> PyErr {
-        match (self.keep_credentials, sdx_refresh_error(error)) {
-            (false, Some(clear)) => to_py_err(py, &clear),
-            _ => to_py_err(py, error),
+        match sdx_client_error(error, self.keep_credentials) {
+            Some(clear) => to_py_err(py, &clear),
+            None => to_py_err(py, error),
         }
     }
 }
@@ -107,42 +105,28 @@ impl SdxClient {
     /// Signs `username` in (RFC 6749 §4.3 password grant, the application impersonating the
     /// user). The password is kept only with `keep_credentials=True`.
     fn sign_in(&self, py: Python<'_>, username: String, password: String) -> PyResult<PyToken> {
-        let grant = Grant::Password {
-            username,
-            password: Secret::new(password),
-            scope: Vec::new(),
-        };
-        let parse = ParseOptions::default();
         let err = |e: Error| to_py_err(py, &e);
-        if self.keep_credentials {
-            let source = TokenSource::new(self.endpoint.clone(), grant, self.cache.clone(), parse)
-                .map_err(err)?;
-            *lock(&self.source) = Some(source);
-            return self.get(py, false);
-        }
-        let request = self.endpoint.token_request(&grant).map_err(err)?;
-        let token = self
-            .io
-            .fetch(py, &request, |resp, sent_at| {
-                parse_token_response(resp, sent_at, &parse)
-            })?
-            .map_err(err)?;
-        let refresh_token = token.refresh_token.clone().ok_or_else(|| {
-            err(Error::InvalidInput(
-                "the server issued no refresh token to keep the session".into(),
-            ))
-        })?;
-        let source = TokenSource::new(
+        let plan = SdxSignIn::new(
             self.endpoint.clone(),
-            Grant::RefreshToken {
-                refresh_token,
-                scope: Vec::new(),
-            },
             self.cache.clone(),
-            parse,
+            username,
+            Secret::new(password),
+            self.keep_credentials,
         )
         .map_err(err)?;
-        let token = source.insert(token, clock::now());
+        let exchange = match plan {
+            SdxSignIn::Kept(source) => {
+                *lock(&self.source) = Some(source);
+                return self.get(py, false);
+            }
+            SdxSignIn::Exchange(exchange) => exchange,
+        };
+        let (source, token) = self
+            .io
+            .fetch(py, &exchange.request.clone(), |resp, sent_at| {
+                exchange.finish(resp, sent_at, clock::now())
+            })?
+            .map_err(err)?;
         *lock(&self.source) = Some(source);
         PyToken::new(py, token)
     }

@@ -18,7 +18,10 @@ pub use keycloak::{
     is_token_not_active, keycloak_refresh_error, keycloak_token_url, with_offline_access,
     KEYCLOAK_INACTIVE_ADVICE, OFFLINE_ACCESS_SCOPE, TOKEN_NOT_ACTIVE,
 };
-pub use sdx::{sdx_refresh_error, SDX_REGENERATE_ADVICE, SDX_TOKEN_PATH};
+pub use sdx::{
+    sdx_client_error, sdx_refresh_error, SdxExchange, SdxSignIn, SDX_REGENERATE_ADVICE,
+    SDX_TOKEN_PATH,
+};
 pub use ttm::{
     TechnicalTokenManager, DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, TTM_BATCH_PATH, TTM_CACHE_GRANT,
     TTM_TOKEN_PATH, TTM_USER_TENANTS_PATH,

@@ -12,10 +12,8 @@ use std::rc::Rc;
 use std::sync::Arc;
 use tokensmith::cache::{CacheConfig, TokenCache};
 use tokensmith::client::{FinishStep, Step, TokenSource};
-use tokensmith::vendor::sdx_refresh_error;
-use tokensmith::{
-    parse_token_response, ClientAuthMethod, Grant, ParseOptions, Secret, TokenEndpoint,
-};
+use tokensmith::vendor::{sdx_client_error, SdxSignIn};
+use tokensmith::{ClientAuthMethod, Secret, TokenEndpoint};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
@@ -117,34 +115,23 @@ impl SdxInner {
         username: String,
         password: String,
     ) -> Result<Arc<tokensmith::Token>, Thrown> {
-        let grant = Grant::Password {
-            username,
-            password: Secret::new(password),
-            scope: Vec::new(),
-        };
-        let parse = ParseOptions::default();
-        if self.keep_credentials {
-            let source = TokenSource::new(self.endpoint.clone(), grant, self.cache.clone(), parse)?;
-            *self.source.borrow_mut() = Some(source);
-            return self.get(false).await;
-        }
-        let request = self.endpoint.token_request(&grant)?;
-        let sent_at = now();
-        let response = send(&self.fetch, &request, Some(self.timeout_ms)).await?;
-        let token = parse_token_response(&response, sent_at, &parse)?;
-        let refresh_token = token.refresh_token.clone().ok_or_else(|| {
-            Thrown::invalid_input("the server issued no refresh token to keep the session")
-        })?;
-        let source = TokenSource::new(
+        let plan = SdxSignIn::new(
             self.endpoint.clone(),
-            Grant::RefreshToken {
-                refresh_token,
-                scope: Vec::new(),
-            },
             self.cache.clone(),
-            parse,
+            username,
+            Secret::new(password),
+            self.keep_credentials,
         )?;
-        let token = source.insert(token, now());
+        let exchange = match plan {
+            SdxSignIn::Kept(source) => {
+                *self.source.borrow_mut() = Some(source);
+                return self.get(false).await;
+            }
+            SdxSignIn::Exchange(exchange) => exchange,
+        };
+        let sent_at = now();
+        let response = send(&self.fetch, &exchange.request, Some(self.timeout_ms)).await?;
+        let (source, token) = exchange.finish(&response, sent_at, now())?;
         *self.source.borrow_mut() = Some(source);
         Ok(token)
     }
@@ -158,9 +145,9 @@ impl SdxInner {
             .clone()
             .ok_or_else(|| Thrown::invalid_input("sign in first"))?;
         let clear = |error: Arc<tokensmith::Error>| -> Thrown {
-            match (self.keep_credentials, sdx_refresh_error(&error)) {
-                (false, Some(clear)) => Thrown::from(clear),
-                _ => Thrown::from(error),
+            match sdx_client_error(&error, self.keep_credentials) {
+                Some(clear) => Thrown::from(clear),
+                None => Thrown::from(error),
             }
         };
         let mut polls = 0u32;
