@@ -40,48 +40,20 @@ wasm_features=(
 )
 
 rm -rf "$pkg"
-# One .wasm for every runtime: the web target (ES module; `init()` / `initSync()`), and for Node a
-# small entry (wasm/js/node-entry.js) that initialises it synchronously from the same file.
-wasm-bindgen --target web --out-dir "$pkg/web" --out-name tokensmith "$input"
+# wasm-bindgen's glue goes to a staging directory; wasm/bundle.mjs bundles it with the package's
+# JS modules (wasm/js/index.js and what it imports) into one ES module, web/tokensmith.js.
+stage="$target_dir/wasm-glue"
+rm -rf "$stage"
+wasm-bindgen --target web --out-dir "$stage" --out-name tokensmith "$input"
+mkdir -p "$pkg/web"
 # -Oz: optimise for size, the package's budget is its gzipped size. --strip-debug also drops
 # the `name` section (function names) that the `strip = "debuginfo"` profile keeps.
-"$wasm_opt" -Oz --strip-debug --strip-producers "${wasm_features[@]}" "$pkg/web/tokensmith_bg.wasm" -o "$pkg/web/tokensmith_bg.wasm"
+"$wasm_opt" -Oz --strip-debug --strip-producers "${wasm_features[@]}" "$stage/tokensmith_bg.wasm" -o "$pkg/web/tokensmith_bg.wasm"
+# One .wasm for every runtime: the web build (ES module; `init()` / `initSync()`), and for Node a
+# small entry (wasm/js/node-entry.js) that initialises it synchronously from the same file.
+node wasm/bundle.mjs "$stage" "$pkg/web"
 # Tell Node and bundlers how to read the .js files.
 printf '{\n  "type": "module"\n}\n' > "$pkg/web/package.json"
-# wasm-bindgen types re-exported JS classes as `export let X: unknown;`; replace those lines
-# with the class declarations of wasm/js/errors.d.ts.
-node -e '
-const fs = require("fs");
-const [dts, classes] = process.argv.slice(1);
-const declared = fs.readFileSync(classes, "utf8");
-let text = fs.readFileSync(dts, "utf8");
-const names = [...declared.matchAll(/^export class (\w+)/gm)].map((m) => m[1]);
-for (const name of names) {
-  const line = new RegExp(`^export let ${name}: unknown;\\n`, "m");
-  if (!line.test(text)) throw new Error(`build.sh: ${dts} has no re-export of ${name}`);
-  text = text.replace(line, "");
-}
-// wasm-bindgen declares `[Symbol.dispose]()` on every class. Projects whose `lib` predates
-// `esnext.disposable` (es2022, say) lack `SymbolConstructor.dispose`; declaring it as the TypeScript
-// lib does keeps the file valid there, and merges with the lib declaration where it exists.
-const disposable = `
-declare global {
-    interface SymbolConstructor {
-        readonly dispose: unique symbol;
-    }
-}
-`;
-fs.writeFileSync(dts, declared + "\n" + text + disposable);
-' "$pkg/web/tokensmith.d.ts" wasm/js/errors.d.ts
-# Size (issue 6 budget): the glue and the snippets lose comments and whitespace (esbuild, from
-# node_modules; identifiers are kept, so class names and stack traces stay readable), and the
-# raw-export typings of the .wasm, which no public API refers to, are dropped.
-esbuild="node_modules/.bin/esbuild"
-while IFS= read -r -d '' js; do
-  "$esbuild" "$js" --minify-whitespace --minify-syntax --format=esm --log-level=warning --outfile="$js.min"
-  mv "$js.min" "$js"
-done < <(find "$pkg/web" -name '*.js' -print0)
-rm -f "$pkg/web/tokensmith_bg.wasm.d.ts"
 # The Node entry: an ES module (require()-able from Node 20.19 on) over ../web/.
 mkdir -p "$pkg/node"
 cp wasm/js/node-entry.js "$pkg/node/tokensmith.js"

@@ -1,0 +1,1 @@
+// Declarations of jwt.js (assembled into tokensmith.d.ts by wasm/bundle.mjs).

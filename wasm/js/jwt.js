@@ -1,0 +1,1 @@
+export { verifyJwt } from "#native";

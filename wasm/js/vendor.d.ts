@@ -1,0 +1,1 @@
+// Declarations of vendor.js (assembled into tokensmith.d.ts by wasm/bundle.mjs).

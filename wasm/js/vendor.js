@@ -1,0 +1,1 @@
+export { TechnicalTokenManager, KeycloakClient, SdxClient } from "#native";
