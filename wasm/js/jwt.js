@@ -1,1 +1,114 @@
-export { verifyJwt } from "#native";
+// verifyJwt: core decides (wasm/src/jwt.rs: header rules, key selection, claim rules; HS256
+// verified in Rust), WebCrypto computes the other signatures (the wasm links no asymmetric
+// crypto). This module turns the options into plain arguments, calls crypto.subtle, and keeps the
+// imported public keys.
+import { __keyCacheCapacity, __prepareVerify } from "#native";
+import { TokenError } from "./errors.js";
+
+/** `verifyJwt`'s imported public keys, by the identity Rust gives (see `rememberKey`). */
+const moduleKeys = new Map();
+
+/**
+ * Verifies a JWT's signature against `jwks` and its claims against `options`; resolves to
+ * `{ header, claims }` or rejects with a `JwtError`.
+ */
+export async function verifyJwt(token, jwks, options) {
+  let text;
+  try {
+    text = typeof jwks === "string" ? jwks : JSON.stringify(jwks);
+  } catch {
+    // A cycle or a throwing toJSON: not a key set either.
+  }
+  if (typeof text !== "string") throw invalid("jwks must be a JWK Set, a JWK, JSON text or a PEM public key");
+  return verifyPrepared(__prepareVerify(token, text, ...verifyArgs(options)), moduleKeys);
+}
+
+/**
+ * `VerifyJwtOptions` as the plain arguments of `__prepareVerify` after the key set: algorithms,
+ * issuer, audience, leeway, allowMissingExpInsecure, understoodCrit, and the time in ms.
+ * `null` counts as absent. @internal
+ */
+export function verifyArgs(options) {
+  const args = [
+    strings(options, "algorithms"),
+    optional(options, "issuer", "string"),
+    optional(options, "audience", "string"),
+    optional(options, "leeway", "number"),
+    optional(options, "allowMissingExpInsecure", "boolean") ?? false,
+    strings(options, "understoodCrit"),
+  ];
+  const date = options?.currentDate;
+  if (date == null) {
+    args.push(Date.now());
+  } else {
+    const ms = date instanceof Date ? date.getTime() : typeof date === "number" ? date : NaN;
+    if (!Number.isFinite(ms)) throw invalid("currentDate must be a Date or a number of milliseconds");
+    args.push(ms);
+  }
+  return args;
+}
+
+/**
+ * Finishes what `__prepareVerify` (or `RemoteJwks`'s `prepare`) returned: `{ header, claims }`
+ * as is, or the WebCrypto half, with imported public keys kept in `cache`. @internal
+ */
+export async function verifyPrepared(prepared, cache) {
+  if (!Array.isArray(prepared)) return prepared;
+  const [finish, id, jwk, importAlgorithm, verifyAlgorithm, data, signature] = prepared;
+  const subtle = globalThis.crypto?.subtle;
+  if (typeof subtle !== "object" || subtle === null) {
+    finish.free();
+    throw invalid("crypto.subtle is unavailable (it needs a secure context: https or localhost)");
+  }
+  let key = id === undefined ? undefined : cache.get(id);
+  if (key === undefined) {
+    try {
+      key = await subtle.importKey("jwk", JSON.parse(jwk), JSON.parse(importAlgorithm), false, ["verify"]);
+    } catch {
+      // WebCrypto refused the key (say Ed25519 without Secure Curves): jwt_invalid_key.
+      return finish.finish(undefined);
+    }
+    if (id !== undefined) rememberKey(cache, id, key);
+  }
+  let valid = false;
+  try {
+    valid = (await subtle.verify(JSON.parse(verifyAlgorithm), key, signature, data)) === true;
+  } catch {
+    // A signature WebCrypto cannot even check is not a valid one.
+  }
+  return finish.finish(valid);
+}
+
+/** Keeps `key` under `id`; beyond Rust's KEY_CACHE_CAPACITY the oldest entry goes (FIFO). */
+function rememberKey(cache, id, key) {
+  if (cache.has(id)) return;
+  if (cache.size >= __keyCacheCapacity()) cache.delete(cache.keys().next().value);
+  cache.set(id, key);
+}
+
+/** A caller input error, as core words it (`Error::InvalidInput`). @internal */
+export function invalid(what) {
+  return new TokenError(`invalid input: ${what}`, "invalid_input");
+}
+
+function optional(bag, key, type) {
+  const value = bag?.[key];
+  if (value == null) return undefined;
+  if (type === "number" ? typeof value === "number" && Number.isFinite(value) && value >= 0 : typeof value === type) {
+    return value;
+  }
+  throw invalid(`option ${key} must be ${type === "number" ? "a non-negative number" : `a ${type}`}`);
+}
+
+/** A string-array option; a single string counts as a one-element array, absent as empty. */
+function strings(bag, key) {
+  const value = bag?.[key];
+  if (value == null) return [];
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) {
+    let all = true;
+    for (let i = 0; i < value.length; i++) all &&= typeof value[i] === "string";
+    if (all) return value;
+  }
+  throw invalid(`option ${key} must be an array of strings`);
+}

@@ -1,82 +1,27 @@
-//! `decodeJwt` and `verifyJwt`: core decides, WebCrypto computes.
+//! `decodeJwt`, and the synchronous halves of `verifyJwt` (`wasm/js/jwt.js`): core decides,
+//! WebCrypto computes.
 //!
-//! `verifyJwt` runs [`tokensmith::jwt::webcrypto::prepare`] (decode, header rules, allowlist, key
-//! selection; HS256 verified right there in Rust), then `crypto.subtle.importKey` + `verify` for
-//! RSA, ECDSA, EdDSA, HS384 and HS512 signatures (SHA-512 stays out of the wasm module), then [`WebCryptoVerify::finish`] (claim rules of RFC 7519
-//! §4.1). The wasm links no asymmetric crypto: browsers and Node ≥ 20 ship it in `crypto.subtle`.
+//! [`prepare_verify`] runs [`tokensmith::jwt::webcrypto::prepare`] (decode, header rules,
+//! allowlist, key selection; HS256 verified right there in Rust). For RSA, ECDSA, EdDSA, HS384 and
+//! HS512 (SHA-512 stays out of the wasm module) it hands `jwt.js` what `crypto.subtle.importKey` +
+//! `verify` need and a [`JwtFinish`], whose `finish` applies [`WebCryptoVerify::finish`] (claim
+//! rules of RFC 7519 §4.1) to WebCrypto's answer. The wasm links no asymmetric crypto: browsers
+//! and Node ≥ 20 ship it in `crypto.subtle`.
 //!
-//! Imported public keys are kept in a [`KeyCache`] (the module's own for `verifyJwt`, one per
-//! `RemoteJwks`), so a repeated verify with the same key skips `importKey` (about 50 µs for RSA,
-//! 120 µs for P-256 in Node 22).
+//! `jwt.js` keeps the imported public keys (`CryptoKey`s) in a `Map` by the identity given here
+//! (at most [`KEY_CACHE_CAPACITY`]), so a repeated verify with the same key skips `importKey`
+//! (about 50 µs for RSA, 120 µs for P-256 in Node 22).
 
-use crate::convert::{
-    bool_option, now, number_option, object_to_js, property, string_option, stringify,
-    strings_option, time_from_js,
-};
-use crate::errors::{JsResult, Thrown};
-use js_sys::{Array, Object, Promise, Reflect, Uint8Array, JSON};
-use std::cell::RefCell;
+use crate::convert::object_to_js;
+use crate::errors::JsResult;
+use js_sys::{Array, Object, Reflect, Uint8Array};
 use tokensmith::json::{self, Duplicates, Map};
 use tokensmith::jwt::webcrypto::{prepare, Prepared, WebCryptoVerify};
 use tokensmith::jwt::{
     decode_unverified, Algorithm, Jwk, JwtError, KeySet, Validation, DEFAULT_LEEWAY_SECS,
 };
+use tokensmith::UnixMillis;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
-
-#[wasm_bindgen(typescript_custom_section)]
-const DECODED_JWT_TS: &str = r#"
-/** A JWT's JOSE header (RFC 7515 §4) and claims set (RFC 7519 §4). */
-export interface DecodedJwt {
-  header: Record<string, unknown>;
-  claims: Record<string, unknown>;
-}
-
-/** A JWK Set, one JWK, either as JSON text, or a PEM public key. */
-export type JwtKeys = { keys: object[] } | object | string;
-
-export interface VerifyJwtOptions {
-  /** The accepted `alg` values, e.g. `["RS256"]`. Required. */
-  algorithms: string[];
-  /** The exact `iss` expected. */
-  issuer?: string;
-  /** The audience this service identifies as; without it a token with `aud` is refused. */
-  audience?: string;
-  /** Clock skew tolerated on `exp` and `nbf`, in seconds (default 30). */
-  leeway?: number;
-  /** The time to verify at (default now). */
-  currentDate?: Date;
-  /** Accept a token without `exp`. INSECURE: it never expires. */
-  allowMissingExpInsecure?: boolean;
-  /** `crit` header parameters the caller has processed itself. */
-  understoodCrit?: string[];
-}
-"#;
-
-#[wasm_bindgen]
-extern "C" {
-    /// The W3C Web Cryptography API's `SubtleCrypto` (`globalThis.crypto.subtle`).
-    type SubtleCrypto;
-
-    #[wasm_bindgen(method, catch, js_name = importKey)]
-    fn import_key(
-        this: &SubtleCrypto,
-        format: &str,
-        key_data: &JsValue,
-        algorithm: &JsValue,
-        extractable: bool,
-        usages: &Array,
-    ) -> Result<Promise, JsValue>;
-
-    #[wasm_bindgen(method, catch)]
-    fn verify(
-        this: &SubtleCrypto,
-        algorithm: &JsValue,
-        key: &JsValue,
-        signature: &Uint8Array,
-        data: &Uint8Array,
-    ) -> Result<Promise, JsValue>;
-}
 
 /// A JWT's `{ header, claims }` WITHOUT verifying anything: for display and debugging only.
 ///
@@ -88,87 +33,118 @@ pub fn decode_jwt(token: &str) -> JsResult<JsValue> {
     Ok(header_and_claims(&jwt.header, &jwt.claims))
 }
 
-/// Verifies a JWT's signature against `jwks` and its claims against `options`; resolves to
-/// `{ header, claims }` or rejects with a `JwtError`.
+/// At most this many imported keys per cache (`verifyJwt`'s, and one per `RemoteJwks`): a
+/// service verifies with a handful of issuer keys; 64 covers several issuers' sets during
+/// rotation while bounding what tokens with attacker-chosen keys (a caller passing arbitrary
+/// JWKs) can make us hold. `jwt.js` drops the oldest entry beyond it (first in, first out: a hit
+/// does not renew an entry, so a flood of new keys cannot keep one alive).
+pub const KEY_CACHE_CAPACITY: usize = 64;
+
+/// [`KEY_CACHE_CAPACITY`] for `jwt.js`.
+#[wasm_bindgen(js_name = "__keyCacheCapacity", skip_typescript)]
+pub fn key_cache_capacity() -> usize {
+    KEY_CACHE_CAPACITY
+}
+
+/// Step 1 of `verifyJwt(token, keys, options)`, the options as plain values (`jwt.js` checks
+/// their types): `keys` is the key set as text (a JWK Set or one JWK as JSON, or a PEM public
+/// key), `at` the time to verify at in milliseconds since the epoch.
 ///
-/// `jwks`: a JWK Set (`{ keys: [...] }`, RFC 7517 §5), a single JWK, either as JSON text, or a
-/// PEM `PUBLIC KEY`. `options`: `algorithms` (required, e.g. `["RS256"]`), `issuer`, `audience`,
-/// `leeway` (seconds, default 30), `currentDate` (a `Date`, default now),
-/// `allowMissingExpInsecure`, `understoodCrit`.
-#[wasm_bindgen(js_name = verifyJwt, unchecked_return_type = "DecodedJwt")]
-pub async fn verify_jwt(
-    token: String,
-    #[wasm_bindgen(unchecked_param_type = "JwtKeys")] jwks: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "VerifyJwtOptions")] options: JsValue,
-) -> Result<JsValue, JsValue> {
-    let cache: &'static KeyCache = MODULE_KEYS.with(|cache| *cache);
-    verify_with(token, jwks, options, cache).await
+/// Returns `{ header, claims }` when the token is verified already (HS256), else the array
+/// `[finish, keyId, jwk, importAlgorithm, verifyAlgorithm, signingInput, signature]`: a
+/// [`JwtFinish`], the imported key's cache identity (`undefined` for a shared secret, which is
+/// never kept), the JWK, `importKey`'s and `verify`'s algorithm parameters (JSON text each), and
+/// the signed bytes and the signature (`Uint8Array`s). Throws `JwtError` for a token or key set
+/// core refuses.
+#[allow(clippy::too_many_arguments)] // one plain argument per option instead of an option bag
+#[wasm_bindgen(js_name = "__prepareVerify", skip_typescript)]
+pub fn prepare_verify(
+    token: &str,
+    keys: &str,
+    algorithms: Vec<String>,
+    issuer: Option<String>,
+    audience: Option<String>,
+    leeway: Option<f64>,
+    allow_missing_exp_insecure: bool,
+    understood_crit: Vec<String>,
+    at: f64,
+) -> JsResult<JsValue> {
+    let keys = key_set(keys)?;
+    let validation = validation(
+        algorithms,
+        issuer,
+        audience,
+        leeway,
+        allow_missing_exp_insecure,
+        understood_crit,
+    )?;
+    prepared(token, &keys, validation, at)
 }
 
-thread_local! {
-    /// `verifyJwt`'s imported keys. The wasm module is single-threaded: one cache per module.
-    static MODULE_KEYS: &'static KeyCache = Box::leak(Box::default());
-}
-
-/// At most this many imported keys per cache: a service verifies with a handful of issuer keys;
-/// 64 covers several issuers' sets during rotation while bounding what tokens with attacker-chosen
-/// keys (a caller passing arbitrary JWKs) can make us hold.
-pub(crate) const KEY_CACHE_CAPACITY: usize = 64;
-
-/// WebCrypto `CryptoKey`s already imported, by identity (core's public JWK JSON and import
-/// parameters); the oldest entry is dropped beyond [`KEY_CACHE_CAPACITY`]. Only public keys: an
-/// HMAC secret is never a cache key and its `CryptoKey` is imported on each call.
-#[derive(Default)]
-pub(crate) struct KeyCache(RefCell<Vec<(String, JsValue)>>);
-
-impl KeyCache {
-    fn get(&self, id: &str) -> Option<JsValue> {
-        let entries = self.0.borrow();
-        entries
-            .iter()
-            .find(|(k, _)| k == id)
-            .map(|(_, v)| v.clone())
-    }
-
-    fn insert(&self, id: String, key: JsValue) {
-        let mut entries = self.0.borrow_mut();
-        if entries.iter().any(|(k, _)| *k == id) {
-            return;
-        }
-        if entries.len() >= KEY_CACHE_CAPACITY {
-            entries.remove(0);
-        }
-        entries.push((id, key));
-    }
-
-    /// Forgets every key (a `RemoteJwks` whose set was refetched).
-    pub(crate) fn clear(&self) {
-        self.0.borrow_mut().clear();
-    }
-}
-
-/// `verifyJwt` with the imported keys kept in `cache`.
-pub(crate) async fn verify_with(
-    token: String,
-    jwks: JsValue,
-    options: JsValue,
-    cache: &KeyCache,
-) -> Result<JsValue, JsValue> {
-    let keys = key_set(&jwks)?;
-    let validation = validation(&options)?;
-    let at = match property(&options, "currentDate") {
-        Some(value) => time_from_js(&value, "currentDate")?,
-        None => now(),
-    };
-    let pending = match prepare(&token, &keys, &validation, at).map_err(Thrown::from)? {
+/// [`prepare_verify`] with the key set and the validation options already built (`RemoteJwks`
+/// passes its fetched set).
+pub(crate) fn prepared(
+    token: &str,
+    keys: &KeySet,
+    validation: Validation,
+    at: f64,
+) -> JsResult<JsValue> {
+    // Rounded toward zero: sub-millisecond precision has no meaning to core.
+    let at = UnixMillis(at as i64);
+    let pending = match prepare(token, keys, &validation, at)? {
         Prepared::Verified(jwt) => return Ok(header_and_claims(&jwt.header, &jwt.claims)),
         Prepared::NeedsWebCrypto(pending) => pending,
     };
-    let valid = webcrypto_verify(&pending, cache).await?;
-    let jwt = pending
-        .finish(valid, &validation, at)
-        .map_err(Thrown::from)?;
-    Ok(header_and_claims(&jwt.header, &jwt.claims))
+    // The key's identity: the import algorithm and the public JWK (one JWK may be imported for
+    // RSASSA-PKCS1-v1_5 and RSA-PSS, or with different hashes). The usage is always "verify".
+    // HS384/HS512: no identity, the secret must not become a cache key; the key is the secret
+    // JWK (core keeps it out of `jwk_json`).
+    let (id, jwk) = match &pending.secret_jwk_json {
+        Some(secret) => (JsValue::UNDEFINED, secret.expose_secret().into()),
+        None => (
+            format!("{}\n{}", pending.import_params_json, pending.jwk_json).into(),
+            pending.jwk_json.as_str().into(),
+        ),
+    };
+    let items = [
+        id,
+        jwk,
+        pending.import_params_json.as_str().into(),
+        pending.verify_params_json.as_str().into(),
+        Uint8Array::from(pending.signing_input.as_slice()).into(),
+        Uint8Array::from(pending.signature.as_slice()).into(),
+    ];
+    let finish = JwtFinish {
+        pending,
+        validation,
+        at,
+    };
+    let out = Array::of1(&finish.into());
+    for item in items {
+        out.push(&item);
+    }
+    Ok(out.into())
+}
+
+/// Step 2 of `verifyJwt`: what remains of one token once WebCrypto has answered.
+#[wasm_bindgen(js_name = "__JwtFinish", skip_typescript)]
+pub struct JwtFinish {
+    pending: WebCryptoVerify,
+    validation: Validation,
+    at: UnixMillis,
+}
+
+#[wasm_bindgen(js_class = "__JwtFinish")]
+impl JwtFinish {
+    /// `verdict`: what `crypto.subtle.verify` resolved to (`false` also when it threw), or
+    /// `undefined` when `importKey` refused the key (for example Ed25519 in an engine without
+    /// Secure Curves: `jwt_invalid_key`). Returns `{ header, claims }` or throws `JwtError`.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn finish(self, verdict: Option<bool>) -> JsResult<JsValue> {
+        let valid = verdict.ok_or(JwtError::InvalidKey("WebCrypto refused the key"))?;
+        let jwt = self.pending.finish(valid, &self.validation, self.at)?;
+        Ok(header_and_claims(&jwt.header, &jwt.claims))
+    }
 }
 
 fn header_and_claims(header: &Map, claims: &Map) -> JsValue {
@@ -181,103 +157,42 @@ fn header_and_claims(header: &Map, claims: &Map) -> JsValue {
 
 /// The keys a token may be verified with. Only these: never `jku`, `x5u`, `jwk` or `x5c` from
 /// the token's header (RFC 8725 §3.10).
-fn key_set(jwks: &JsValue) -> JsResult<KeySet> {
-    let text = match jwks.as_string() {
-        Some(text) => text,
-        None => stringify(jwks).ok_or_else(|| {
-            Thrown::invalid_input("jwks must be a JWK Set, a JWK, JSON text or a PEM public key")
-        })?,
-    };
-    let trimmed = text.trim_start();
-    if trimmed.starts_with("-----BEGIN") {
-        return Ok(KeySet::new(vec![Jwk::from_pem(&text, None)?]));
+fn key_set(text: &str) -> JsResult<KeySet> {
+    if text.trim_start().starts_with("-----BEGIN") {
+        return Ok(KeySet::new(vec![Jwk::from_pem(text, None)?]));
     }
-    let value = json::parse_str(&text, Duplicates::KeepLast)
+    let value = json::parse_str(text, Duplicates::KeepLast)
         .map_err(|_| JwtError::InvalidKey("the key set is not valid JSON"))?;
     if value.get("keys").is_some() {
-        Ok(KeySet::from_jwks_json(&text)?)
+        Ok(KeySet::from_jwks_json(text)?)
     } else {
-        Ok(KeySet::new(vec![Jwk::from_json(&text)?]))
+        Ok(KeySet::new(vec![Jwk::from_json(text)?]))
     }
 }
 
-fn validation(options: &JsValue) -> JsResult<Validation> {
-    let names = strings_option(options, "algorithms")?.unwrap_or_default();
-    let algorithms = names
+/// `VerifyJwtOptions` as core's [`Validation`]; the algorithm names are parsed here (RFC 7518
+/// §3.1 names; `none` is refused).
+pub(crate) fn validation(
+    algorithms: Vec<String>,
+    issuer: Option<String>,
+    audience: Option<String>,
+    leeway: Option<f64>,
+    allow_missing_exp_insecure: bool,
+    understood_crit: Vec<String>,
+) -> JsResult<Validation> {
+    let algorithms = algorithms
         .iter()
         .map(|name| Algorithm::parse(name))
         .collect::<Result<Vec<_>, _>>()?;
     let mut validation = Validation::new(&algorithms);
-    validation.issuer = string_option(options, "issuer")?;
-    validation.audience = string_option(options, "audience")?;
-    validation.leeway_secs = match number_option(options, "leeway")? {
+    validation.issuer = issuer;
+    validation.audience = audience;
+    validation.leeway_secs = match leeway {
         // Whole seconds; saturating `as` keeps absurd values at u32::MAX (about 136 years).
         Some(secs) => secs as u32,
         None => DEFAULT_LEEWAY_SECS,
     };
-    validation.allow_missing_exp_insecure =
-        bool_option(options, "allowMissingExpInsecure")?.unwrap_or(false);
-    validation.understood_crit = strings_option(options, "understoodCrit")?.unwrap_or_default();
+    validation.allow_missing_exp_insecure = allow_missing_exp_insecure;
+    validation.understood_crit = understood_crit;
     Ok(validation)
-}
-
-fn subtle() -> JsResult<SubtleCrypto> {
-    let crypto = Reflect::get(&js_sys::global(), &"crypto".into()).ok();
-    crypto
-        .and_then(|c| Reflect::get(&c, &"subtle".into()).ok())
-        .filter(|s| s.is_object())
-        .map(JsCast::unchecked_into)
-        .ok_or_else(|| {
-            Thrown::invalid_input(
-                "crypto.subtle is unavailable (it needs a secure context: https or localhost)",
-            )
-        })
-}
-
-/// `importKey("jwk", …)` (or the `CryptoKey` in `cache`) then `verify(…)`. A key WebCrypto
-/// refuses is `jwt_invalid_key` (for example Ed25519 in an engine without Secure Curves); a
-/// signature it refuses is `false`.
-async fn webcrypto_verify(pending: &WebCryptoVerify, cache: &KeyCache) -> JsResult<bool> {
-    let subtle = subtle()?;
-    let parse = |json: &str| JSON::parse(json).map_err(|_| JwtError::InvalidKey("key JSON"));
-    // The key's identity: the public JWK and the import algorithm (one JWK may be imported for
-    // RSASSA-PKCS1-v1_5 and RSA-PSS, or with different hashes). The usage is always "verify".
-    // `None` for HS384/HS512, whose secret must not become a cache key.
-    let id = pending.secret_jwk_json.is_none().then(|| {
-        let mut id =
-            String::with_capacity(pending.jwk_json.len() + pending.import_params_json.len() + 1);
-        id.push_str(&pending.import_params_json);
-        id.push('\n');
-        id.push_str(&pending.jwk_json);
-        id
-    });
-    let verify_params = parse(&pending.verify_params_json)?;
-    let key = match id.as_deref().and_then(|id| cache.get(id)) {
-        Some(key) => key,
-        None => {
-            // HS384/HS512: the shared secret (core keeps it out of `jwk_json`).
-            let jwk = match &pending.secret_jwk_json {
-                Some(secret) => parse(secret.expose_secret())?,
-                None => parse(&pending.jwk_json)?,
-            };
-            let import_params = parse(&pending.import_params_json)?;
-            let usages = Array::of1(&"verify".into());
-            let refused = |_| Thrown::from(JwtError::InvalidKey("WebCrypto refused the key"));
-            let imported = subtle
-                .import_key("jwk", &jwk, &import_params, false, &usages)
-                .map_err(refused)?;
-            let key = JsFuture::from(imported).await.map_err(refused)?;
-            if let Some(id) = id {
-                cache.insert(id, key.clone());
-            }
-            key
-        }
-    };
-    let signature = Uint8Array::from(pending.signature.as_slice());
-    let data = Uint8Array::from(pending.signing_input.as_slice());
-    let verified = match subtle.verify(&verify_params, &key, &signature, &data) {
-        Ok(promise) => JsFuture::from(promise).await.ok(),
-        Err(_) => None,
-    };
-    Ok(verified.and_then(|v| v.as_bool()).unwrap_or(false))
 }
