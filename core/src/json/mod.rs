@@ -11,12 +11,14 @@
 //! limited to 127 levels, and errors tell a cut-off input ([`ErrorKind::Eof`]) from other syntax
 //! errors. Numbers keep their source text, so writing a parsed value never reformats a float.
 
+mod decimal;
 mod map;
 mod number;
 mod parse;
 mod value;
 mod write;
 
+pub(crate) use decimal::parse_f64;
 pub use map::Map;
 pub use number::Number;
 pub use parse::{parse, parse_str, Duplicates, Error, ErrorKind, MAX_DEPTH};

@@ -43,9 +43,10 @@ impl Number {
     }
 
     /// The value as `f64` (always `Some`: the parser refuses numbers out of `f64`'s range).
-    /// Integers beyond 2^53 are rounded, as `JSON.parse` does.
+    /// Integers beyond 2^53 are rounded, as `JSON.parse` does. Core's own converter, equal to
+    /// `str::parse::<f64>` bit for bit (see `decimal.rs` for why).
     pub fn as_f64(&self) -> Option<f64> {
-        self.0.parse::<f64>().ok()
+        super::parse_f64(&self.0)
     }
 
     /// Whether [`Number::as_i64`] would succeed.

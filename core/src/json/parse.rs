@@ -320,8 +320,8 @@ impl Parser<'_> {
         }
         // The grammar admits only ASCII, so this slice is valid UTF-8.
         let text = String::from_utf8_lossy(&self.bytes[start..self.pos]).into_owned();
-        match text.parse::<f64>() {
-            Ok(v) if v.is_finite() => Ok(Number::from_literal(text)),
+        match super::parse_f64(&text) {
+            Some(v) if v.is_finite() => Ok(Number::from_literal(text)),
             // Beyond f64's range (e.g. 1e400): refused, as serde_json did.
             _ => {
                 self.pos = start;

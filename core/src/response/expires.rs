@@ -35,17 +35,11 @@ fn not_a_number(name: &str) -> Error {
     Error::InvalidTokenResponse(format!("{name} is not a number"))
 }
 
-/// A decimal number in JSON's shape (optional sign, digits, fraction, exponent), surrounding
-/// whitespace allowed. Refuses what Rust's float parser would also take: `inf`, `NaN`, `0x10`.
+/// A decimal number in JSON's shape (optional sign, digits, fraction, exponent; also `+1`, `.5`
+/// and `1.` as Rust's float parser took them), surrounding whitespace allowed. No `inf`, `NaN`
+/// or `0x10`. Beyond `f64`'s range is ±infinity, which the clamping handles.
 pub(crate) fn parse_decimal(s: &str) -> Option<f64> {
-    let s = s.trim();
-    let shaped = s.bytes().any(|b| b.is_ascii_digit())
-        && s.bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'));
-    if !shaped {
-        return None;
-    }
-    s.parse::<f64>().ok().filter(|v| !v.is_nan())
+    crate::json::parse_f64(s.trim())
 }
 
 /// Milliseconds for a number of seconds, clamped to `[0, max_secs]`. Zero and negative lifetimes
