@@ -156,13 +156,18 @@ pub fn redact_url(url: &str) -> String {
     let mut out = String::with_capacity(url.len());
     match split_once(head, "://") {
         Some((scheme, rest)) => {
-            let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            // Checked forms of `split_at` and `[at..]`: the offsets come from `find`/`rfind`, so
+            // they are char boundaries, and no slicing panic is linked (see `search.rs`).
+            let (authority, path) = rest
+                .find('/')
+                .and_then(|slash| rest.split_at_checked(slash))
+                .unwrap_or((rest, ""));
             out.push_str(scheme);
             out.push_str("://");
             match authority.rfind('@') {
                 Some(at) => {
                     out.push_str(REDACTED);
-                    out.push_str(&authority[at..]);
+                    out.push_str(authority.get(at..).unwrap_or_default());
                 }
                 None => out.push_str(authority),
             }

@@ -17,9 +17,11 @@ pub(crate) fn find(haystack: &str, needle: &str) -> Option<usize> {
 
 /// `haystack` split around the first `needle`, like `str::split_once`.
 pub(crate) fn split_once<'a>(haystack: &'a str, needle: &str) -> Option<(&'a str, &'a str)> {
-    // `find` matches whole UTF-8 sequences of `needle`, so both offsets are char boundaries.
+    // `find` matches whole UTF-8 sequences of `needle`, so both offsets are char boundaries and
+    // `get` always succeeds; unlike `&haystack[..at]` it links no slicing panic (whose message
+    // brings std's Unicode tables into the WebAssembly module).
     let at = find(haystack, needle)?;
-    Some((&haystack[..at], &haystack[at + needle.len()..]))
+    Some((haystack.get(..at)?, haystack.get(at + needle.len()..)?))
 }
 
 #[cfg(test)]

@@ -194,12 +194,14 @@ fn understood_token_type(token: Token) -> Result<Token> {
         return Ok(token);
     }
     // A token_type is an RFC 9110 token (checked by the parser): printable, never a secret.
+    // Quoted by `quoted`, not `{:?}`: the same text for a token, without linking `str`'s `Debug`.
     let shown: String = token
         .token_type
         .chars()
         .take(MAX_TOKEN_TYPE_IN_MESSAGE)
         .collect();
     Err(Error::InvalidTokenResponse(format!(
-        "token_type {shown:?} is not supported, only Bearer tokens can be used (RFC 6749 §7.1)"
+        "token_type {} is not supported, only Bearer tokens can be used (RFC 6749 §7.1)",
+        crate::quoted::quoted(&shown)
     )))
 }

@@ -55,7 +55,10 @@ pub fn write_string(out: &mut String, s: &str) {
             0x00..=0x1f => "",
             _ => continue,
         };
-        out.push_str(&s[start..i]);
+        // `i` is the index of an ASCII byte and `start` one past such a byte, so both are char
+        // boundaries and `get` always succeeds; unlike `&s[start..i]` it links no slicing panic
+        // (whose message brings std's Unicode tables into the WebAssembly module).
+        out.push_str(s.get(start..i).unwrap_or_default());
         if escape.is_empty() {
             out.push_str("\\u00");
             out.push(HEX[usize::from(b >> 4)] as char);
@@ -65,6 +68,6 @@ pub fn write_string(out: &mut String, s: &str) {
         }
         start = i + 1;
     }
-    out.push_str(&s[start..]);
+    out.push_str(s.get(start..).unwrap_or_default());
     out.push('"');
 }

@@ -85,8 +85,10 @@ pub fn parse<'a>(token: &'a str, expected_prefix: Option<&str>) -> Result<Parsed
     if !body.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err(PatError::Alphabet);
     }
-    // The body is ASCII, so any byte index is a char boundary.
-    let (random, checksum) = body.split_at(RANDOM_LEN);
+    // The body is ASCII of length BODY_LEN, so this split always succeeds. The checked form keeps
+    // `str` slicing's panic path (and the Unicode tables its message needs) out of the
+    // WebAssembly module.
+    let (random, checksum) = body.split_at_checked(RANDOM_LEN).ok_or(PatError::Length)?;
     if checksum.as_bytes() != checksum_chars(random.as_bytes()) {
         return Err(PatError::Checksum);
     }
