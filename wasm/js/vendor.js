@@ -1,1 +1,180 @@
-export { TechnicalTokenManager, KeycloakClient, SdxClient } from "#native";
+// The vendor clients: TechnicalTokenManager (Siemens Insights Hub), SdxClient (HxGN
+// SDx/TruView), KeycloakClient. Each reads its option bag, keeps a Rust engine
+// (wasm/src/vendor/) and runs the engine's calls with `drive` (vendor-drive.js): which requests
+// to send, what an answer means, retries, waits and errors are all decided in Rust and core.
+// Secrets go to the engine at construction and are not kept here; the private fields below
+// hold the engine, the fetch and the timeout only, so printing an instance shows nothing.
+
+import { __KeycloakEngine, __SdxEngine, __TtmEngine, keycloakTokenUrl } from "#native";
+import {
+  boolOption,
+  disposable,
+  drive,
+  fetchOption,
+  numberOption,
+  required,
+  stringOption,
+  stringsOption,
+} from "./vendor-drive.js";
+
+/**
+ * Siemens Insights Hub Technical Token Manager: tokens per user tenant, cached per (host
+ * tenant, user tenant), requested in batches.
+ */
+export class TechnicalTokenManager {
+  #engine;
+  #fetch;
+  #timeoutMs;
+
+  /** See `TechnicalTokenManagerOptions`. */
+  constructor(options) {
+    const names = ["baseUrl", "clientId", "clientSecret", "appName", "appVersion", "hostTenant"];
+    const strings = names.map((key) => required(options, key));
+    const batchSize = numberOption(options, "batchSize");
+    this.#fetch = fetchOption(options);
+    const timeoutMs = numberOption(options, "timeoutMs");
+    this.#engine = new __TtmEngine(...strings, batchSize, timeoutMs);
+    this.#timeoutMs = this.#engine.timeoutMs;
+  }
+
+  #run(call) {
+    return drive(call, this.#fetch, this.#timeoutMs);
+  }
+
+  /** The token for one user tenant (from the cache when fresh). */
+  async token(userTenant) {
+    return this.#run(this.#engine.token(userTenant));
+  }
+
+  /**
+   * Tokens for many user tenants, as a `Map` from tenant to `Token` in the given order
+   * (duplicates once). Only missing or aging tokens are requested, in chunks of `batchSize`;
+   * aging ones are served at once and refreshed in the background.
+   * Rejects with the first tenant's error if any tenant gets none.
+   */
+  async tokens(userTenants) {
+    return this.#run(this.#engine.tokens(userTenants));
+  }
+
+  /** Every user tenant of the host tenant, reading all pages with the host tenant's own token. */
+  async userTenants() {
+    return this.#run(this.#engine.userTenants());
+  }
+
+  /**
+   * The three steps of the Siemens documentation: the operator token, all user tenants, then
+   * their tokens in batches.
+   */
+  async allTokens() {
+    return this.#run(this.#engine.allTokens());
+  }
+
+  /** Releases the manager's cache; calls already running finish. */
+  free() {
+    this.#engine.free();
+  }
+}
+
+/**
+ * HxGN SDx / TruView: a password grant for an application impersonating a user. A server
+ * restart forgets every refresh token; with `keepCredentials` the client signs in again by
+ * itself, otherwise it rejects with `refresh_token_inactive`, telling the user to regenerate
+ * the tokens.
+ */
+export class SdxClient {
+  #engine;
+  #fetch;
+  #timeoutMs;
+
+  /** See `SdxClientOptions`. */
+  constructor(options) {
+    const baseUrl = required(options, "baseUrl");
+    const clientId = required(options, "clientId");
+    const clientSecret = required(options, "clientSecret");
+    this.#fetch = fetchOption(options);
+    const keepCredentials = boolOption(options, "keepCredentials");
+    const timeoutMs = numberOption(options, "timeoutMs");
+    this.#engine = new __SdxEngine(baseUrl, clientId, clientSecret, keepCredentials, timeoutMs);
+    this.#timeoutMs = this.#engine.timeoutMs;
+  }
+
+  #run(call) {
+    return drive(call, this.#fetch, this.#timeoutMs);
+  }
+
+  /**
+   * Signs `username` in (RFC 6749 §4.3 password grant, the application impersonating the
+   * user). The password is kept only with `keepCredentials`.
+   */
+  async signIn(username, password) {
+    return this.#run(this.#engine.signIn(username, password));
+  }
+
+  /** The current token, refreshed when it expires. */
+  async token() {
+    return this.#run(this.#engine.token());
+  }
+
+  /** A new token now, with the refresh token (RFC 6749 §6). */
+  async refresh() {
+    return this.#run(this.#engine.refresh());
+  }
+
+  /** Releases the client's cache and session; calls already running finish. */
+  free() {
+    this.#engine.free();
+  }
+}
+
+/**
+ * One Keycloak realm's token endpoint: password sign-in (offline tokens on request) and
+ * refresh, with Keycloak's "Token is not active" turned into `refresh_token_inactive`. Not
+ * cached: for cached tokens use `TokenClient` with `keycloakTokenUrl(base, realm)`.
+ */
+export class KeycloakClient {
+  #engine;
+  #fetch;
+  #timeoutMs;
+
+  /** See `KeycloakClientOptions`. */
+  constructor(options) {
+    const clientSecret = stringOption(options, "clientSecret");
+    const tokenUrl = keycloakTokenUrl(required(options, "baseUrl"), required(options, "realm"));
+    const clientId = required(options, "clientId");
+    const scope = stringsOption(options, "scope");
+    const offline = boolOption(options, "offline");
+    this.#fetch = fetchOption(options);
+    const timeoutMs = numberOption(options, "timeoutMs");
+    this.#engine = new __KeycloakEngine(tokenUrl, clientId, clientSecret, offline, scope, timeoutMs);
+    this.#timeoutMs = this.#engine.timeoutMs;
+  }
+
+  /** The realm's token endpoint URL. */
+  get tokenUrl() {
+    return this.#engine.tokenUrl;
+  }
+
+  #run(call) {
+    return drive(call, this.#fetch, this.#timeoutMs);
+  }
+
+  /** RFC 6749 §4.3 password grant with the client's scope. */
+  async password(username, password) {
+    return this.#run(this.#engine.password(username, password));
+  }
+
+  /**
+   * RFC 6749 §6 refresh. A refresh token Keycloak no longer accepts rejects with code
+   * `refresh_token_inactive`.
+   */
+  async refresh(refreshToken) {
+    return this.#run(this.#engine.refresh(refreshToken));
+  }
+
+  /** Releases the client. */
+  free() {
+    this.#engine.free();
+  }
+}
+
+for (const cls of [TechnicalTokenManager, SdxClient, KeycloakClient]) disposable(cls);

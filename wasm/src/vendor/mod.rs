@@ -1,45 +1,54 @@
-//! Vendor flows over core's `tokensmith::vendor`, driven with `fetch`: `TechnicalTokenManager`
-//! (Siemens Insights Hub, [`ttm`]), `SdxClient` (HxGN SDx/TruView, [`sdx`]), `KeycloakClient`
-//! and `keycloakTokenUrl` ([`keycloak`]).
+//! Vendor flows over core's `tokensmith::vendor`: the synchronous engines behind the JS classes
+//! `TechnicalTokenManager` (Siemens Insights Hub, [`ttm`]), `SdxClient` (HxGN SDx/TruView,
+//! [`sdx`]) and `KeycloakClient` ([`keycloak`], with the `keycloakTokenUrl` export).
 //!
 //! Core plans every call (which tenants are fresh, which chunks to request, what to store, when
-//! to retry, which grant comes next); these files only send the requests and hand the answers
-//! back. See `docs/vendors.md`.
+//! to retry, which grant comes next). Each public method of a JS class asks its engine for a
+//! *call* object, and `drive` in `wasm/js/vendor-drive.js` runs it: `call.next(reply)` answers
+//! with a [`step`] (send this request, sleep, start a background call, or done), JS does the I/O
+//! and hands the answer to the next `next`. No Rust here awaits anything. See `docs/vendors.md`.
 
 pub mod keycloak;
 pub mod sdx;
 pub mod ttm;
 
-use crate::convert::{property, string_option};
-use crate::errors::{JsResult, Thrown};
-use js_sys::{Function, Reflect};
-use wasm_bindgen::prelude::*;
+use js_sys::Array;
+use wasm_bindgen::JsValue;
 
-/// Request timeout when `timeoutMs` is not given: 30 s, as for `TokenClient`.
+/// Request timeout when `timeoutMs` is not given: 30 s, as for `TokenClient`. A rule (how long a
+/// token endpoint may take before its silence is a transport error), so the engines apply it and
+/// JS reads the result.
 pub(crate) const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
 
-/// How long to wait before looking a tenant up again when another call of this manager is
-/// fetching it: 50 ms, short next to a round trip, long enough not to busy-loop.
-pub(crate) const WAIT_POLL_MS: i64 = 50;
+/// How long to wait before checking again whether the fetch another call of the same client
+/// is making (for a TTM tenant, or the SDx token) has ended: 50 ms, short next to a round trip,
+/// long enough not to busy-loop. JS has no way to block on core's `WaitHandle`, so a waiting
+/// call polls its `try_result`; handed to JS as a [`SLEEP`] step. Not mere I/O pacing: with
+/// [`MAX_WAIT_POLLS`] it decides when a waiting call gives up, which is a rule.
+pub(crate) const WAIT_POLL_MS: f64 = 50.0;
 
-/// Look-ups of one tenant that found another call fetching it before giving up: 600 polls of
-/// [`WAIT_POLL_MS`] = 30 s, the request timeout, after which that fetch has ended one way or
-/// the other.
+/// Polls of another call's fetch before giving up: 600 of [`WAIT_POLL_MS`] = 30 s, the default
+/// request timeout, after which that fetch has ended one way or the other (its retries aside).
 pub(crate) const MAX_WAIT_POLLS: u32 = 600;
 
-/// The `fetch` option, else `globalThis.fetch`.
-fn fetch_option(options: &JsValue) -> JsResult<Function> {
-    let fetch = match property(options, "fetch") {
-        Some(f) => f,
-        None => Reflect::get(&js_sys::global(), &"fetch".into()).unwrap_or(JsValue::UNDEFINED),
-    };
-    fetch.dyn_into::<Function>().map_err(|_| {
-        Thrown::invalid_input("option fetch must be a function (no global fetch found)")
-    })
+/// Step kinds, the first element of every step (`wasm/js/vendor-drive.js` has the same numbers):
+/// send the request array (`exchange::request_to_js`) and pass what `exchange` resolved to into
+/// the next `next`.
+pub(crate) const SEND: u32 = 0;
+/// Sleep the given milliseconds (a retry's backoff or a wait poll), then call `next` again.
+pub(crate) const SLEEP: u32 = 1;
+/// Start driving the given call on its own without awaiting it (a background refresh whose
+/// failure concerns no caller), then call `next` again.
+pub(crate) const SPAWN: u32 = 2;
+/// The call is over: the value is its result.
+pub(crate) const DONE: u32 = 3;
+
+/// `[kind, value]`.
+pub(crate) fn step(kind: u32, value: &JsValue) -> Array {
+    Array::of2(&kind.into(), value)
 }
 
-/// A required string option.
-fn required(options: &JsValue, key: &str) -> JsResult<String> {
-    string_option(options, key)?
-        .ok_or_else(|| Thrown::invalid_input(format!("option {key} is required")))
+/// The timeout an engine uses: the caller's, else [`DEFAULT_TIMEOUT_MS`].
+pub(crate) fn timeout_or_default(timeout_ms: Option<f64>) -> f64 {
+    timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS)
 }

@@ -1,188 +1,236 @@
-//! `SdxClient`: HxGN SDx/TruView password sign-in over core's `TokenSource`, and what happens
-//! when a server restart makes the refresh token worthless.
+//! The engine of the JS `SdxClient`: HxGN SDx/TruView password sign-in over core's
+//! `TokenSource`, and what happens when a server restart makes the refresh token worthless.
 
-use super::{fetch_option, required, DEFAULT_TIMEOUT_MS, MAX_WAIT_POLLS, WAIT_POLL_MS};
-use crate::convert::{bool_option, now, number_option};
+use super::{step, timeout_or_default, DONE, MAX_WAIT_POLLS, SEND, SLEEP, WAIT_POLL_MS};
+use crate::convert::now;
 use crate::errors::{JsResult, Thrown};
-use crate::http::{send, sleep_ms};
+use crate::exchange::{request_to_js, response_from_js};
 use crate::token::Token;
-use js_sys::{Function, Promise};
+use js_sys::Array;
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
-use tokensmith::cache::{CacheConfig, TokenCache};
-use tokensmith::client::{FinishStep, Step, TokenSource};
-use tokensmith::vendor::{sdx_client_error, SdxSignIn};
-use tokensmith::{ClientAuthMethod, Secret, TokenEndpoint};
+use tokensmith::cache::{CacheConfig, Settled, TokenCache, WaitHandle};
+use tokensmith::client::{Fetch, FinishStep, Step, TokenSource};
+use tokensmith::vendor::{sdx_client_error, SdxExchange, SdxSignIn};
+use tokensmith::{ClientAuthMethod, Secret, TokenEndpoint, UnixMillis};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
-#[wasm_bindgen(typescript_custom_section)]
-const SDX_TS: &str = r#"
-export interface SdxClientOptions {
-  /** The SDx/TruView server; tokens come from `{baseUrl}/sdx/oauth/token`. */
-  baseUrl: string;
-  clientId: string;
-  clientSecret: string;
-  /** Keep the user's password to sign in again when a refresh token is rejected (default
-   * false: the rejection becomes an error with code `refresh_token_inactive`). */
-  keepCredentials?: boolean;
-  fetch?: typeof globalThis.fetch;
-  timeoutMs?: number;
-}
-"#;
-
-/// HxGN SDx / TruView: a password grant for an application impersonating a user. A server
-/// restart forgets every refresh token; with `keepCredentials` the client signs in again by
-/// itself, otherwise it rejects with `refresh_token_inactive`, telling the user to regenerate
-/// the tokens.
-#[wasm_bindgen]
-pub struct SdxClient {
-    inner: Rc<SdxInner>,
+/// One SDx client: its endpoint, its cache and the signed-in user's source.
+#[wasm_bindgen(js_name = "__SdxEngine", skip_typescript)]
+pub struct SdxEngine {
+    shared: Rc<Shared>,
+    timeout_ms: f64,
 }
 
-struct SdxInner {
+struct Shared {
     endpoint: TokenEndpoint,
     keep_credentials: bool,
     cache: TokenCache,
-    fetch: Function,
-    timeout_ms: f64,
     /// The signed-in user's source: over the password grant when credentials are kept, else
     /// over the refresh token (no primary grant to fall back to).
     source: RefCell<Option<TokenSource>>,
 }
 
-#[wasm_bindgen]
-impl SdxClient {
-    /// See `SdxClientOptions`.
+#[wasm_bindgen(js_class = "__SdxEngine")]
+impl SdxEngine {
+    /// Tokens come from `{base_url}/sdx/oauth/token` (trailing slashes of `base_url` dropped).
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "SdxClientOptions")] options: JsValue,
-    ) -> JsResult<SdxClient> {
-        let base = required(&options, "baseUrl")?;
+        base_url: &str,
+        client_id: String,
+        client_secret: String,
+        keep_credentials: bool,
+        timeout_ms: Option<f64>,
+    ) -> SdxEngine {
         let endpoint = TokenEndpoint {
             url: format!(
                 "{}{}",
-                base.trim_end_matches('/'),
+                base_url.trim_end_matches('/'),
                 tokensmith::vendor::SDX_TOKEN_PATH
             ),
-            client_id: required(&options, "clientId")?,
-            client_secret: Some(Secret::new(required(&options, "clientSecret")?)),
+            client_id,
+            client_secret: Some(Secret::new(client_secret)),
             auth: ClientAuthMethod::ClientSecretBasic,
         };
-        let fetch = fetch_option(&options)?;
-        Ok(SdxClient {
-            inner: Rc::new(SdxInner {
+        SdxEngine {
+            shared: Rc::new(Shared {
                 endpoint,
-                keep_credentials: bool_option(&options, "keepCredentials")?.unwrap_or(false),
+                keep_credentials,
                 cache: TokenCache::new(CacheConfig::default()),
-                fetch,
-                timeout_ms: number_option(&options, "timeoutMs")?.unwrap_or(DEFAULT_TIMEOUT_MS),
                 source: RefCell::new(None),
             }),
-        })
+            timeout_ms: timeout_or_default(timeout_ms),
+        }
     }
 
-    /// Signs `username` in (RFC 6749 §4.3 password grant, the application impersonating the
-    /// user). The password is kept only with `keepCredentials`.
-    #[wasm_bindgen(js_name = signIn, unchecked_return_type = "Promise<Token>")]
-    pub fn sign_in(&self, username: String, password: String) -> Promise {
-        let inner = Rc::clone(&self.inner);
-        future_to_promise(async move {
-            let token = inner.sign_in(username, password).await?;
-            Ok(Token::into_js((*token).clone()))
-        })
+    #[wasm_bindgen(getter, js_name = timeoutMs)]
+    pub fn timeout_ms(&self) -> f64 {
+        self.timeout_ms
+    }
+
+    /// The sign-in of `username` (RFC 6749 §4.3, the application impersonating the user), as
+    /// core's `SdxSignIn` plans it. With kept credentials the new source is in place at once.
+    #[wasm_bindgen(js_name = signIn)]
+    pub fn sign_in(&self, username: String, password: String) -> JsResult<SdxCall> {
+        let plan = SdxSignIn::new(
+            self.shared.endpoint.clone(),
+            self.shared.cache.clone(),
+            username,
+            Secret::new(password),
+            self.shared.keep_credentials,
+        )?;
+        let state = match plan {
+            SdxSignIn::Kept(source) => {
+                *self.shared.source.borrow_mut() = Some(source.clone());
+                State::Begin(source)
+            }
+            SdxSignIn::Exchange(exchange) => State::SignIn(exchange),
+        };
+        Ok(self.call(state, false))
     }
 
     /// The current token, refreshed when it expires.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Token>")]
-    pub fn token(&self) -> Promise {
-        let inner = Rc::clone(&self.inner);
-        future_to_promise(async move { Ok(Token::into_js((*inner.get(false).await?).clone())) })
+    pub fn token(&self) -> JsResult<SdxCall> {
+        Ok(self.call(State::Begin(self.source()?), false))
     }
 
     /// A new token now, with the refresh token (RFC 6749 §6).
-    #[wasm_bindgen(unchecked_return_type = "Promise<Token>")]
-    pub fn refresh(&self) -> Promise {
-        let inner = Rc::clone(&self.inner);
-        future_to_promise(async move { Ok(Token::into_js((*inner.get(true).await?).clone())) })
+    pub fn refresh(&self) -> JsResult<SdxCall> {
+        Ok(self.call(State::Begin(self.source()?), true))
     }
 }
 
-impl SdxInner {
-    async fn sign_in(
-        &self,
-        username: String,
-        password: String,
-    ) -> Result<Arc<tokensmith::Token>, Thrown> {
-        let plan = SdxSignIn::new(
-            self.endpoint.clone(),
-            self.cache.clone(),
-            username,
-            Secret::new(password),
-            self.keep_credentials,
-        )?;
-        let exchange = match plan {
-            SdxSignIn::Kept(source) => {
-                *self.source.borrow_mut() = Some(source);
-                return self.get(false).await;
-            }
-            SdxSignIn::Exchange(exchange) => exchange,
-        };
-        let sent_at = now();
-        let response = send(&self.fetch, &exchange.request, Some(self.timeout_ms)).await?;
-        let (source, token) = exchange.finish(&response, sent_at, now())?;
-        *self.source.borrow_mut() = Some(source);
-        Ok(token)
-    }
-
-    /// Core's begin/finish loop. Without kept credentials a refused refresh becomes the error
-    /// that says to regenerate the tokens.
-    async fn get(&self, force: bool) -> Result<Arc<tokensmith::Token>, Thrown> {
-        let source = self
+impl SdxEngine {
+    fn source(&self) -> JsResult<TokenSource> {
+        self.shared
             .source
             .borrow()
             .clone()
-            .ok_or_else(|| Thrown::invalid_input("sign in first"))?;
-        let clear = |error: Arc<tokensmith::Error>| -> Thrown {
-            match sdx_client_error(&error, self.keep_credentials) {
-                Some(clear) => Thrown::from(clear),
-                None => Thrown::from(error),
-            }
-        };
-        let mut polls = 0u32;
+            .ok_or_else(|| Thrown::invalid_input("sign in first"))
+    }
+
+    fn call(&self, state: State, force: bool) -> SdxCall {
+        SdxCall {
+            shared: Rc::clone(&self.shared),
+            state,
+            force,
+            polls: 0,
+        }
+    }
+}
+
+/// Where an [`SdxCall`] is.
+enum State {
+    /// Sign-in without kept credentials: the one exchange, to send.
+    SignIn(SdxExchange),
+    /// That exchange, sent at the given time.
+    SignInSent(SdxExchange, UnixMillis),
+    /// Look the token up (again): core's `begin`.
+    Begin(TokenSource),
+    /// Another call's fetch of the token is in flight.
+    Wait(TokenSource, WaitHandle),
+    /// Send this request of the flight (first, or after a retry's delay).
+    Send(TokenSource, Fetch),
+    /// This request is on the wire since the given time.
+    Sent(TokenSource, Fetch, UnixMillis),
+    /// The call has answered.
+    Over,
+}
+
+/// One `signIn`, `token` or `refresh` as steps.
+#[wasm_bindgen(js_name = "__SdxCall", skip_typescript)]
+pub struct SdxCall {
+    shared: Rc<Shared>,
+    state: State,
+    force: bool,
+    /// Polls of another call's fetch (see [`MAX_WAIT_POLLS`]).
+    polls: u32,
+}
+
+#[wasm_bindgen(js_class = "__SdxCall")]
+impl SdxCall {
+    /// The next step, given what the last sent request got (`undefined` after other steps).
+    pub fn next(&mut self, reply: JsValue) -> JsResult<Array> {
         loop {
-            let mut fetch = match source.begin(now(), 0, force) {
-                Step::Ready(token) | Step::ReadyAndRefresh(token, _) => return Ok(token),
-                Step::Fail(error) => return Err(clear(error)),
-                Step::Wait(_) => {
-                    polls += 1;
-                    if polls > MAX_WAIT_POLLS {
-                        return Err(Thrown::invalid_input(
-                            "another call kept refreshing too long",
-                        ));
-                    }
-                    sleep_ms(WAIT_POLL_MS).await;
-                    continue;
+            match std::mem::replace(&mut self.state, State::Over) {
+                State::SignIn(exchange) => {
+                    let request = request_to_js(&exchange.request);
+                    self.state = State::SignInSent(exchange, now());
+                    return Ok(step(SEND, &request));
                 }
-                Step::Send(fetch) => fetch,
-            };
-            loop {
-                let sent_at = now();
-                let response = send(&self.fetch, &fetch.request, Some(self.timeout_ms)).await;
-                // With kept credentials, core itself falls back to the password grant in the
-                // same flight when the refresh token is refused (a server restart).
-                match source.finish(fetch, response, sent_at, now()) {
-                    FinishStep::Done(outcome) => return outcome.map_err(clear),
-                    FinishStep::RetryAfter {
-                        fetch: next,
-                        delay_ms,
-                    } => {
-                        sleep_ms(delay_ms).await;
-                        fetch = next;
+                State::SignInSent(exchange, sent_at) => {
+                    let response = response_from_js(&reply)?;
+                    let (source, token) = exchange.finish(&response, sent_at, now())?;
+                    *self.shared.source.borrow_mut() = Some(source);
+                    return Ok(done(&token));
+                }
+                State::Begin(source) => match source.begin(now(), 0, self.force) {
+                    // The background refresh of an aging token is not sent: dropping the fetch
+                    // releases its key, and a later call refreshes it.
+                    Step::Ready(token) | Step::ReadyAndRefresh(token, _) => {
+                        return Ok(done(&token))
+                    }
+                    Step::Fail(error) => return Err(self.clear(error)),
+                    Step::Wait(handle) => self.state = State::Wait(source, handle),
+                    Step::Send(fetch) => self.state = State::Send(source, fetch),
+                },
+                // Another call is fetching: its outcome is ours (core's single flight; a forced
+                // refresh joins the fetch in flight), polled with `try_result`, the event loop's
+                // way of waiting. A fetch that was given up means looking up again.
+                State::Wait(source, handle) => match handle.try_result() {
+                    Some(Settled::Done(outcome)) => {
+                        return outcome.map(|token| done(&token)).map_err(|e| self.clear(e))
+                    }
+                    Some(Settled::Abandoned) => self.state = State::Begin(source),
+                    None => {
+                        self.polls += 1;
+                        if self.polls > MAX_WAIT_POLLS {
+                            return Err(Thrown::invalid_input(
+                                "another call kept refreshing too long",
+                            ));
+                        }
+                        self.state = State::Wait(source, handle);
+                        return Ok(step(SLEEP, &WAIT_POLL_MS.into()));
+                    }
+                },
+                State::Send(source, fetch) => {
+                    let request = request_to_js(&fetch.request);
+                    self.state = State::Sent(source, fetch, now());
+                    return Ok(step(SEND, &request));
+                }
+                State::Sent(source, fetch, sent_at) => {
+                    let response = response_from_js(&reply);
+                    // With kept credentials, core itself falls back to the password grant in the
+                    // same flight when the refresh token is refused (a server restart).
+                    match source.finish(fetch, response, sent_at, now()) {
+                        FinishStep::Done(outcome) => {
+                            return outcome.map(|token| done(&token)).map_err(|e| self.clear(e))
+                        }
+                        FinishStep::RetryAfter { fetch, delay_ms } => {
+                            self.state = State::Send(source, fetch);
+                            // Milliseconds as f64: exact below 2^53.
+                            return Ok(step(SLEEP, &(delay_ms as f64).into()));
+                        }
                     }
                 }
+                State::Over => return Err(Thrown::invalid_input("this call has already answered")),
             }
         }
     }
+}
+
+impl SdxCall {
+    /// Without kept credentials a refused refresh becomes the error that says to regenerate the
+    /// tokens (core's `sdx_client_error`).
+    fn clear(&self, error: Arc<tokensmith::Error>) -> Thrown {
+        match sdx_client_error(&error, self.shared.keep_credentials) {
+            Some(clear) => Thrown::from(clear),
+            None => Thrown::from(error),
+        }
+    }
+}
+
+fn done(token: &tokensmith::Token) -> Array {
+    step(DONE, &Token::into_js(token.clone()))
 }

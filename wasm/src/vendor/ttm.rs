@@ -1,234 +1,336 @@
-//! `TechnicalTokenManager`: core's TTM batch planner over `fetch`.
+//! The engine of the JS `TechnicalTokenManager`: core's TTM batch planner as steps.
 
-use super::{fetch_option, required, DEFAULT_TIMEOUT_MS, MAX_WAIT_POLLS, WAIT_POLL_MS};
-use crate::convert::{now, number_option};
+use super::{step, timeout_or_default, DONE, MAX_WAIT_POLLS, SEND, SLEEP, SPAWN, WAIT_POLL_MS};
+use crate::convert::now;
 use crate::errors::{JsResult, Thrown};
-use crate::http::{send, sleep_ms};
+use crate::exchange::{request_to_js, response_from_js};
 use crate::token::Token;
-use js_sys::{Array, Function, Map, Promise};
+use js_sys::{Array, Map};
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
-use tokensmith::cache::{CacheConfig, TokenCache};
+use tokensmith::cache::{CacheConfig, Settled, TokenCache, WaitHandle};
 use tokensmith::vendor::{unique_tenants, BatchChunk, TechnicalTokenManager as CoreTtm};
-use tokensmith::Secret;
+use tokensmith::{Secret, UnixMillis};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
-#[wasm_bindgen(typescript_custom_section)]
-const TTM_TS: &str = r#"
-export interface TechnicalTokenManagerOptions {
-  /** The Insights Hub gateway, e.g. `https://gateway.eu1.mindsphere.io`. */
-  baseUrl: string;
-  clientId: string;
-  clientSecret: string;
-  appName: string;
-  appVersion: string;
-  hostTenant: string;
-  /** User tenants per `oauthTokens` call, 1 to 5 (default 5, the documented maximum). */
-  batchSize?: number;
-  /** The fetch to send requests with (default `globalThis.fetch`). */
-  fetch?: typeof globalThis.fetch;
-  /** Per-request timeout in milliseconds (default 30000). */
-  timeoutMs?: number;
-}
-"#;
-
-/// Siemens Insights Hub Technical Token Manager: tokens per user tenant, cached per (host
-/// tenant, user tenant), requested in batches.
-#[wasm_bindgen]
-pub struct TechnicalTokenManager {
-    inner: Rc<Inner>,
-}
-
-struct Inner {
-    ttm: CoreTtm,
-    cache: TokenCache,
-    fetch: Function,
+/// One manager: core's TTM client and its token cache, shared with the calls in flight.
+#[wasm_bindgen(js_name = "__TtmEngine", skip_typescript)]
+pub struct TtmEngine {
+    shared: Rc<Shared>,
     timeout_ms: f64,
 }
 
-#[wasm_bindgen]
-impl TechnicalTokenManager {
-    /// See `TechnicalTokenManagerOptions`.
+struct Shared {
+    ttm: CoreTtm,
+    cache: TokenCache,
+}
+
+#[wasm_bindgen(js_class = "__TtmEngine")]
+impl TtmEngine {
+    /// Core checks the arguments (`TechnicalTokenManager::new`, `with_batch_size`).
     #[wasm_bindgen(constructor)]
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "TechnicalTokenManagerOptions")] options: JsValue,
-    ) -> JsResult<TechnicalTokenManager> {
+        base_url: &str,
+        client_id: &str,
+        client_secret: String,
+        app_name: &str,
+        app_version: &str,
+        host_tenant: &str,
+        batch_size: Option<f64>,
+        timeout_ms: Option<f64>,
+    ) -> JsResult<TtmEngine> {
         let mut ttm = CoreTtm::new(
-            &required(&options, "baseUrl")?,
-            &required(&options, "clientId")?,
-            Secret::new(required(&options, "clientSecret")?),
-            &required(&options, "appName")?,
-            &required(&options, "appVersion")?,
-            &required(&options, "hostTenant")?,
+            base_url,
+            client_id,
+            Secret::new(client_secret),
+            app_name,
+            app_version,
+            host_tenant,
         )?;
-        if let Some(size) = number_option(&options, "batchSize")? {
+        if let Some(size) = batch_size {
             if size.fract() != 0.0 {
                 return Err(Thrown::invalid_input("option batchSize must be an integer"));
             }
-            // A non-negative integer; with_batch_size refuses anything outside 1..=5.
+            // A non-negative integer (checked in JS); with_batch_size refuses anything outside
+            // 1..=5, and `as` saturates a huge one to usize::MAX, refused as well.
             ttm = ttm.with_batch_size(size as usize)?;
         }
-        let fetch = fetch_option(&options)?;
-        Ok(TechnicalTokenManager {
-            inner: Rc::new(Inner {
+        Ok(TtmEngine {
+            shared: Rc::new(Shared {
                 ttm,
                 cache: TokenCache::new(CacheConfig::default()),
-                fetch,
-                timeout_ms: number_option(&options, "timeoutMs")?.unwrap_or(DEFAULT_TIMEOUT_MS),
             }),
+            timeout_ms: timeout_or_default(timeout_ms),
         })
     }
 
-    /// The token for one user tenant (from the cache when fresh).
-    #[wasm_bindgen(unchecked_return_type = "Promise<Token>")]
-    pub fn token(&self, #[wasm_bindgen(js_name = userTenant)] user_tenant: String) -> Promise {
-        let inner = Rc::clone(&self.inner);
-        future_to_promise(async move {
-            let mut tokens = inner.tokens(vec![user_tenant]).await?;
-            let (_, token) = tokens
-                .pop()
-                .ok_or_else(|| Thrown::invalid_input("no token for the user tenant"))?;
-            Ok(Token::into_js((*token).clone()))
-        })
+    #[wasm_bindgen(getter, js_name = timeoutMs)]
+    pub fn timeout_ms(&self) -> f64 {
+        self.timeout_ms
     }
 
-    /// Tokens for many user tenants, as a `Map` from tenant to `Token` in the given order
-    /// (duplicates once). Only missing or aging tokens are requested, in chunks of `batchSize`;
-    /// aging ones are served at once and refreshed in the background.
-    /// Rejects with the first tenant's error if any tenant gets none.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Map<string, Token>>")]
-    pub fn tokens(
-        &self,
-        #[wasm_bindgen(js_name = userTenants)] user_tenants: Vec<String>,
-    ) -> Promise {
-        let inner = Rc::clone(&self.inner);
-        future_to_promise(async move { Ok(to_map(inner.tokens(user_tenants).await?).into()) })
+    /// The token of one user tenant; the call ends with a `Token`.
+    pub fn token(&self, user_tenant: String) -> TtmCall {
+        TtmCall::tokens(&self.shared, Goal::One, vec![user_tenant])
     }
 
-    /// Every user tenant of the host tenant, reading all pages with the host tenant's own token.
-    #[wasm_bindgen(js_name = userTenants, unchecked_return_type = "Promise<string[]>")]
-    pub fn user_tenants(&self) -> Promise {
-        let inner = Rc::clone(&self.inner);
-        future_to_promise(async move {
-            let tenants = inner.user_tenants().await?;
-            Ok(tenants
-                .iter()
-                .map(|t| JsValue::from_str(t))
-                .collect::<Array>()
-                .into())
-        })
+    /// Tokens of many user tenants; the call ends with a `Map` in the given order (duplicates
+    /// once).
+    pub fn tokens(&self, user_tenants: Vec<String>) -> TtmCall {
+        TtmCall::tokens(&self.shared, Goal::Many, user_tenants)
     }
 
-    /// The three steps of the Siemens documentation: the operator token, all user tenants, then
-    /// their tokens in batches.
-    #[wasm_bindgen(js_name = allTokens, unchecked_return_type = "Promise<Map<string, Token>>")]
-    pub fn all_tokens(&self) -> Promise {
-        let inner = Rc::clone(&self.inner);
-        future_to_promise(async move {
-            let tenants = inner.user_tenants().await?;
-            Ok(to_map(inner.tokens(tenants).await?).into())
-        })
+    /// The operator token, then every page of user tenants; the call ends with a `string[]`.
+    #[wasm_bindgen(js_name = userTenants)]
+    pub fn user_tenants(&self) -> TtmCall {
+        TtmCall::listing(&self.shared, Goal::Listing)
+    }
+
+    /// The listing, then the tokens of every listed tenant; the call ends with a `Map`.
+    #[wasm_bindgen(js_name = allTokens)]
+    pub fn all_tokens(&self) -> TtmCall {
+        TtmCall::listing(&self.shared, Goal::All)
     }
 }
 
-impl Inner {
-    async fn tokens(
-        self: &Rc<Self>,
-        user_tenants: Vec<String>,
-    ) -> Result<Vec<(String, Arc<tokensmith::Token>)>, Thrown> {
-        let order = unique_tenants(user_tenants);
-        let mut got: HashMap<String, Arc<tokensmith::Token>> = HashMap::new();
-        let mut todo: Vec<String> = order.clone();
-        let mut polls = 0u32;
-        while !todo.is_empty() {
-            let names: Vec<&str> = todo.iter().map(String::as_str).collect();
-            let plan = self.ttm.plan(&self.cache, &names, now())?;
-            if let Some((_, error)) = plan.failed.into_iter().next() {
-                return Err(Thrown::from(error));
+/// What a call answers with once its tokens are in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Goal {
+    /// The first tenant's `Token`.
+    One,
+    /// A `Map` of every tenant's token.
+    Many,
+    /// The listed tenants.
+    Listing,
+    /// The listing, then a `Map` of the listed tenants' tokens.
+    All,
+    /// Nothing: background chunks of tenants whose callers were already served.
+    Background,
+}
+
+/// Where a call is besides its tokens round.
+enum Stage {
+    /// Getting tokens for `order`.
+    Tokens,
+    /// Getting the host tenant's own token, the operator token `userTenants` requires.
+    Operator,
+    /// Asking for this page of user tenants with the operator token.
+    Page(u32, Arc<tokensmith::Token>),
+    /// Every page read.
+    Listed,
+}
+
+/// What the last `SEND` step carried, waiting for its reply.
+enum Sent {
+    Chunk(BatchChunk),
+    Page(u32, Arc<tokensmith::Token>),
+}
+
+/// One public call as steps: plan over the cache, send the chunks one after the other (their
+/// retries after core's delay), poll the fetches of other calls for the tenants they are getting, and for the listing read
+/// every page. Dropping it (the driver frees it when the call ends, error or not) releases the
+/// tenants of every chunk not yet answered, so no key stays taken.
+#[wasm_bindgen(js_name = "__TtmCall", skip_typescript)]
+pub struct TtmCall {
+    shared: Rc<Shared>,
+    goal: Goal,
+    stage: Stage,
+    /// The tenants of the answer, each once, in the caller's order.
+    order: Vec<String>,
+    got: HashMap<String, Arc<tokensmith::Token>>,
+    /// Tenants to plan now.
+    todo: Vec<String>,
+    /// Tenants another call is fetching, with the handle of that fetch.
+    waiting: Vec<(String, WaitHandle)>,
+    /// Chunks to send, last first (as core's retries are appended).
+    chunks: Vec<BatchChunk>,
+    sent: Option<(Sent, UnixMillis)>,
+    /// Listed user tenants.
+    listed: Vec<String>,
+    /// Polls of this tokens round (see [`MAX_WAIT_POLLS`]).
+    polls: u32,
+}
+
+impl TtmCall {
+    fn new(shared: &Rc<Shared>, goal: Goal, stage: Stage, order: Vec<String>) -> TtmCall {
+        TtmCall {
+            shared: Rc::clone(shared),
+            goal,
+            stage,
+            todo: order.clone(),
+            order,
+            got: HashMap::new(),
+            waiting: Vec::new(),
+            chunks: Vec::new(),
+            sent: None,
+            listed: Vec::new(),
+            polls: 0,
+        }
+    }
+
+    fn tokens(shared: &Rc<Shared>, goal: Goal, user_tenants: Vec<String>) -> TtmCall {
+        TtmCall::new(shared, goal, Stage::Tokens, unique_tenants(user_tenants))
+    }
+
+    fn listing(shared: &Rc<Shared>, goal: Goal) -> TtmCall {
+        let host = shared.ttm.host_tenant().to_owned();
+        TtmCall::new(shared, goal, Stage::Operator, vec![host])
+    }
+
+    /// Plan the next round or move to the next stage.
+    fn advance(&mut self) -> JsResult<Array> {
+        loop {
+            if let Some(chunk) = self.chunks.pop() {
+                let request = request_to_js(&chunk.request);
+                self.sent = Some((Sent::Chunk(chunk), now()));
+                return Ok(step(SEND, &request));
             }
-            got.extend(plan.fresh);
-            // Core's background chunks hold served (aging) tenants only: sent without waiting.
-            if !plan.background.is_empty() {
-                let me = Rc::clone(self);
-                let background = plan.background;
-                wasm_bindgen_futures::spawn_local(async move {
-                    let _ = me.run(background, &mut HashMap::new()).await;
-                });
-            }
-            self.run(plan.chunks, &mut got).await?;
-            todo = plan.waiting.into_iter().map(|(t, _)| t).collect();
-            if !todo.is_empty() {
-                polls += 1;
-                if polls > MAX_WAIT_POLLS {
-                    return Err(Thrown::invalid_input(
-                        "another call kept fetching the same user tenants for too long",
-                    ));
+            if !self.todo.is_empty() {
+                let todo = std::mem::take(&mut self.todo);
+                let names: Vec<&str> = todo.iter().map(String::as_str).collect();
+                let plan = self.shared.ttm.plan(&self.shared.cache, &names, now())?;
+                if let Some((_, error)) = plan.failed.into_iter().next() {
+                    return Err(Thrown::from(error));
                 }
-                sleep_ms(WAIT_POLL_MS).await;
+                self.got.extend(plan.fresh);
+                self.chunks = plan.chunks;
+                self.waiting.extend(plan.waiting);
+                // Core's background chunks hold served (aging) tenants only: sent without
+                // making this caller wait.
+                if !plan.background.is_empty() {
+                    let mut background =
+                        TtmCall::new(&self.shared, Goal::Background, Stage::Tokens, Vec::new());
+                    background.chunks = plan.background;
+                    return Ok(step(SPAWN, &background.into()));
+                }
+                continue;
+            }
+            if !self.waiting.is_empty() {
+                // Another call is fetching these tenants: its outcome is ours, as the cache's
+                // single flight has it (core's `WaitHandle::try_result`, the event loop's way of
+                // waiting); a fetch that was given up is planned again.
+                let mut pending = Vec::new();
+                for (tenant, handle) in std::mem::take(&mut self.waiting) {
+                    match handle.try_result() {
+                        Some(Settled::Done(Ok(token))) => {
+                            self.got.insert(tenant, token);
+                        }
+                        Some(Settled::Done(Err(error))) => return Err(Thrown::from(error)),
+                        Some(Settled::Abandoned) => self.todo.push(tenant),
+                        None => pending.push((tenant, handle)),
+                    }
+                }
+                self.waiting = pending;
+                if self.todo.is_empty() && !self.waiting.is_empty() {
+                    self.polls += 1;
+                    if self.polls > MAX_WAIT_POLLS {
+                        return Err(Thrown::invalid_input(
+                            "another call kept fetching the same user tenants for too long",
+                        ));
+                    }
+                    return Ok(step(SLEEP, &WAIT_POLL_MS.into()));
+                }
+                continue;
+            }
+            // Every tenant of the round has its token.
+            match std::mem::replace(&mut self.stage, Stage::Listed) {
+                Stage::Operator => {
+                    let operator = self
+                        .got
+                        .remove(self.shared.ttm.host_tenant())
+                        .ok_or_else(|| Thrown::invalid_input("no operator token"))?;
+                    self.stage = Stage::Page(0, operator);
+                }
+                Stage::Page(number, operator) => {
+                    let request = self
+                        .shared
+                        .ttm
+                        .user_tenants_request(number, &operator.access_token)?;
+                    self.sent = Some((Sent::Page(number, operator), now()));
+                    return Ok(step(SEND, &request_to_js(&request)));
+                }
+                Stage::Listed if self.goal == Goal::All => {
+                    self.order = unique_tenants(std::mem::take(&mut self.listed));
+                    self.todo = self.order.clone();
+                    self.got.clear();
+                    self.polls = 0;
+                    self.stage = Stage::Tokens;
+                }
+                Stage::Listed => {
+                    let listed: Array = self.listed.iter().map(|t| JsValue::from_str(t)).collect();
+                    return Ok(step(DONE, &listed));
+                }
+                Stage::Tokens => return self.answer(),
             }
         }
-        Ok(order
-            .into_iter()
-            .filter_map(|t| got.get(&t).cloned().map(|token| (t, token)))
-            .collect())
     }
 
-    /// Sends the chunks (one after the other) and their retries, storing every token.
-    async fn run(
-        &self,
-        mut chunks: Vec<BatchChunk>,
-        got: &mut HashMap<String, Arc<tokensmith::Token>>,
-    ) -> Result<(), Thrown> {
-        while let Some(chunk) = chunks.pop() {
-            let sent_at = now();
-            let response = send(&self.fetch, &chunk.request, Some(self.timeout_ms)).await;
-            let done = self
-                .ttm
-                .complete_batch(&self.cache, chunk, response, sent_at, now());
-            for (tenant, outcome) in done.results {
-                got.insert(tenant, outcome.map_err(Thrown::from)?);
+    /// The call's result once every tenant has its token.
+    fn answer(&mut self) -> JsResult<Array> {
+        let value = match self.goal {
+            Goal::One => {
+                let token = self
+                    .order
+                    .first()
+                    .and_then(|t| self.got.get(t))
+                    .ok_or_else(|| Thrown::invalid_input("no token for the user tenant"))?;
+                Token::into_js((**token).clone())
             }
-            if !done.retry.is_empty() {
-                sleep_ms(done.retry_delay_ms).await;
-                chunks.extend(done.retry);
+            Goal::Background => JsValue::UNDEFINED,
+            Goal::Many | Goal::Listing | Goal::All => {
+                let map = Map::new();
+                for tenant in &self.order {
+                    if let Some(token) = self.got.get(tenant) {
+                        map.set(
+                            &JsValue::from_str(tenant),
+                            &Token::into_js((**token).clone()),
+                        );
+                    }
+                }
+                map.into()
             }
-        }
-        Ok(())
-    }
-
-    async fn user_tenants(self: &Rc<Self>) -> Result<Vec<String>, Thrown> {
-        let host = self.ttm.host_tenant().to_owned();
-        let mut operator = self.tokens(vec![host]).await?;
-        let (_, operator) = operator
-            .pop()
-            .ok_or_else(|| Thrown::invalid_input("no operator token"))?;
-        let mut tenants = Vec::new();
-        let mut page = Some(0);
-        while let Some(number) = page {
-            let request = self
-                .ttm
-                .user_tenants_request(number, &operator.access_token)?;
-            let sent_at = now();
-            let response = send(&self.fetch, &request, Some(self.timeout_ms)).await?;
-            let parsed = self
-                .ttm
-                .parse_user_tenants_page(&response, number, sent_at)?;
-            tenants.extend(parsed.tenants);
-            page = parsed.next_page;
-        }
-        Ok(tenants)
+        };
+        Ok(step(DONE, &value))
     }
 }
 
-fn to_map(tokens: Vec<(String, Arc<tokensmith::Token>)>) -> Map {
-    let map = Map::new();
-    for (tenant, token) in tokens {
-        map.set(
-            &JsValue::from_str(&tenant),
-            &Token::into_js((*token).clone()),
-        );
+#[wasm_bindgen(js_class = "__TtmCall")]
+impl TtmCall {
+    /// The next step, given what the last sent request got (`undefined` after other steps).
+    pub fn next(&mut self, reply: JsValue) -> JsResult<Array> {
+        if let Some((sent, sent_at)) = self.sent.take() {
+            let response = response_from_js(&reply);
+            match sent {
+                Sent::Chunk(chunk) => {
+                    let shared = &self.shared;
+                    let done =
+                        shared
+                            .ttm
+                            .complete_batch(&shared.cache, chunk, response, sent_at, now());
+                    for (tenant, outcome) in done.results {
+                        self.got.insert(tenant, outcome.map_err(Thrown::from)?);
+                    }
+                    if !done.retry.is_empty() {
+                        self.chunks.extend(done.retry);
+                        // Milliseconds as f64: exact below 2^53.
+                        return Ok(step(SLEEP, &(done.retry_delay_ms as f64).into()));
+                    }
+                }
+                Sent::Page(number, operator) => {
+                    let page = self
+                        .shared
+                        .ttm
+                        .parse_user_tenants_page(&response?, number, sent_at)?;
+                    self.listed.extend(page.tenants);
+                    self.stage = match page.next_page {
+                        Some(next) => Stage::Page(next, operator),
+                        None => Stage::Listed,
+                    };
+                }
+            }
+        }
+        self.advance()
     }
-    map
 }
