@@ -20,10 +20,13 @@ pub const REFRESH_AT_PERCENT: i64 = 75;
 /// earliest end of the stale window (100 % - 10 % skew = 90 %).
 pub const JITTER_PERCENT: i64 = 5;
 
+/// `value × pct / 100`, rounded toward zero, for `0 <= pct <= 100` (the percentages above).
+/// Exact for every `i64` (absurd lifetimes such as an `expires_in` near i64::MAX ms included)
+/// without 128-bit arithmetic, whose division routine costs about 1 KB of WebAssembly (issue 6):
+/// with `value = 100q + r`, `value × pct / 100 = q × pct + r × pct / 100`, and `q × pct` and
+/// `r × pct` have the same sign, so truncating the second term truncates the sum.
 fn percent(value: i64, pct: i64) -> i64 {
-    // i128 so that absurd lifetimes (a server sending `expires_in` near i64::MAX ms) cannot
-    // overflow; the result always fits back into i64 because pct <= 100.
-    ((value as i128 * pct as i128) / 100) as i64
+    (value / 100) * pct + (value % 100) * pct / 100
 }
 
 /// The timing rules for one lifetime, as offsets in milliseconds from `issued_at`. Published in
@@ -142,9 +145,16 @@ impl Jitter {
         if hi <= lo {
             return lo;
         }
-        let span = (hi as i128 - lo as i128 + 1) as u128;
-        let r = self.next_u64() as u128 % span;
-        (lo as i128 + r as i128) as i64
+        // hi - lo + 1 values, in u64 (no 128-bit division, see `percent`): the difference of two
+        // i64s in two's complement is exact as u64 when hi > lo; only the full i64 range has
+        // 2^64 values, where every u64 is a valid offset. lo + r <= hi, so the wrapping add is
+        // exact.
+        let x = self.next_u64();
+        let r = match (hi as u64).wrapping_sub(lo as u64).checked_add(1) {
+            Some(span) => x % span,
+            None => x,
+        };
+        lo.wrapping_add(r as i64)
     }
 }
 
@@ -184,5 +194,39 @@ mod tests {
         assert_eq!(Jitter::new(3).in_range(5, 1), 5);
         let mut c = Jitter::new(0);
         assert_ne!(c.next_u64(), 0);
+    }
+
+    proptest::proptest! {
+        /// The 64-bit forms agree with the 128-bit arithmetic they replaced.
+        #[test]
+        fn percent_and_range_match_128_bit_arithmetic(
+            value in proptest::prelude::any::<i64>(),
+            pct in 0i64..=100,
+            lo in proptest::prelude::any::<i64>(),
+            hi in proptest::prelude::any::<i64>(),
+            seed in proptest::prelude::any::<u64>(),
+        ) {
+            for value in [value, i64::MIN, i64::MAX, i64::MIN + 1, -1, 0, 99, -199] {
+                let want = ((value as i128 * pct as i128) / 100) as i64;
+                proptest::prop_assert_eq!(percent(value, pct), want);
+            }
+            let ranges = [
+                (lo, hi),
+                (i64::MIN, i64::MAX),
+                (i64::MIN, hi),
+                (lo, i64::MAX),
+                (lo, lo.saturating_add(7)),
+            ];
+            for (lo, hi) in ranges {
+                let want = if hi <= lo {
+                    lo
+                } else {
+                    let span = (hi as i128 - lo as i128 + 1) as u128;
+                    let r = Jitter::new(seed).next_u64() as u128 % span;
+                    (lo as i128 + r as i128) as i64
+                };
+                proptest::prop_assert_eq!(Jitter::new(seed).in_range(lo, hi), want);
+            }
+        }
     }
 }
