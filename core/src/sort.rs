@@ -32,9 +32,23 @@ pub(crate) fn heapsort_by<T>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
     }
 }
 
+/// For each item, whether no equal item comes before it (its first occurrence), in O(n log n).
+/// Used to drop repeats while keeping the order, instead of a `HashSet`: that brings SipHash and
+/// one more hashbrown instance into the WebAssembly module (issue 6's size budget).
+pub(crate) fn first_occurrences<T: Ord>(items: &[T]) -> Vec<bool> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    // By value, then by position: among equal items the earliest comes first.
+    heapsort_by(&mut order, |&a, &b| (&items[a], a) < (&items[b], b));
+    let mut first = vec![false; items.len()];
+    for (i, &index) in order.iter().enumerate() {
+        first[index] = i == 0 || items[order[i - 1]] != items[index];
+    }
+    first
+}
+
 #[cfg(test)]
 mod tests {
-    use super::heapsort_by;
+    use super::{first_occurrences, heapsort_by};
     use proptest::prelude::*;
 
     proptest! {
@@ -44,6 +58,13 @@ mod tests {
             want.sort_unstable();
             heapsort_by(&mut v, |a, b| a < b);
             prop_assert_eq!(v, want);
+        }
+
+        #[test]
+        fn first_occurrences_like_a_hash_set(v in prop::collection::vec("[abc]{0,2}", 0..40)) {
+            let mut seen = std::collections::HashSet::new();
+            let want: Vec<bool> = v.iter().map(|s| seen.insert(s.clone())).collect();
+            prop_assert_eq!(first_occurrences(&v), want);
         }
     }
 }

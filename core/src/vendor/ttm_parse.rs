@@ -7,7 +7,6 @@ use crate::json::{self, Duplicates, ErrorKind, Map, Value};
 use crate::response::{parse_error_response, parse_token_response, ParseOptions};
 use crate::time::UnixMillis;
 use crate::token::Token;
-use std::collections::HashMap;
 
 /// Reads a 2xx JSON object answer, or the error the response describes (RFC 6749 §5.2 body,
 /// or an unexpected response).
@@ -48,14 +47,16 @@ pub(crate) fn unexpected(resp: &HttpResponse, reason: UnexpectedReason) -> Error
 /// Each requested tenant's token from an `oauthTokens` answer. Every `token` object is parsed
 /// with core's RFC 6749 §5.1 rules (its `timestamp` honoured). Tenants the server added
 /// unasked are ignored; the first entry of a repeated tenant wins. When the whole answer is an
-/// error, every requested tenant gets (a copy of) it.
+/// error, every requested tenant gets (a copy of) it. A list, not a map: a batch has at most
+/// `MAX_BATCH_SIZE` tenants, and a `HashMap` would bring SipHash and one more hashbrown instance
+/// into the WebAssembly module (issue 6's size budget).
 pub(crate) fn parse_batch_response(
     resp: &HttpResponse,
     requested: &[String],
     sent_at: UnixMillis,
     opts: &ParseOptions,
-) -> HashMap<String, Result<Token>> {
-    let mut out = HashMap::new();
+) -> Vec<(String, Result<Token>)> {
+    let mut out = Vec::new();
     let entries = json_object(resp, sent_at, opts.max_body_bytes).and_then(|mut obj| {
         match obj.remove("oauthTokens") {
             Some(Value::Array(items)) => Ok(items),
@@ -68,7 +69,9 @@ pub(crate) fn parse_batch_response(
         Ok(items) => items,
         Err(error) => {
             for tenant in requested {
-                out.insert(tenant.clone(), Err(duplicate_error(&error)));
+                if !out.iter().any(|(seen, _)| seen == tenant) {
+                    out.push((tenant.clone(), Err(duplicate_error(&error))));
+                }
             }
             return out;
         }
@@ -80,7 +83,7 @@ pub(crate) fn parse_batch_response(
         let Some(Value::String(tenant)) = item.remove("userTenantId") else {
             continue;
         };
-        if !requested.contains(&tenant) || out.contains_key(&tenant) {
+        if !requested.contains(&tenant) || out.iter().any(|(seen, _)| *seen == tenant) {
             continue;
         }
         let result = match item.remove("token") {
@@ -96,7 +99,7 @@ pub(crate) fn parse_batch_response(
                 "an oauthTokens entry has no token object".into(),
             )),
         };
-        out.insert(tenant, result);
+        out.push((tenant, result));
     }
     out
 }

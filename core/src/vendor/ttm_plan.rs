@@ -16,7 +16,6 @@ use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::time::UnixMillis;
 use crate::token::Token;
-use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 
@@ -80,10 +79,11 @@ impl fmt::Debug for BatchChunk {
 /// `user_tenants` with each name once, in the order given: the order a caller's answer lists
 /// them in ([`TechnicalTokenManager::plan`] skips repeats the same way).
 pub fn unique_tenants(user_tenants: Vec<String>) -> Vec<String> {
-    let mut seen = HashSet::new();
+    let first = crate::sort::first_occurrences(&user_tenants);
     user_tenants
         .into_iter()
-        .filter(|t| seen.insert(t.clone()))
+        .zip(first)
+        .filter_map(|(tenant, first)| first.then_some(tenant))
         .collect()
 }
 
@@ -109,12 +109,12 @@ impl TechnicalTokenManager {
     ) -> Result<BatchPlan> {
         let mut plan = BatchPlan::default();
         let mut to_fetch: Vec<(String, Ticket)> = Vec::new();
-        let mut seen = HashSet::new();
-        for tenant in user_tenants {
+        let first = crate::sort::first_occurrences(user_tenants);
+        for (tenant, first) in user_tenants.iter().zip(first) {
             if tenant.is_empty() {
                 return Err(Error::InvalidInput("a user tenant name is empty".into()));
             }
-            if !seen.insert(*tenant) {
+            if !first {
                 continue;
             }
             let key = self.cache_key(tenant);
@@ -168,7 +168,8 @@ impl TechnicalTokenManager {
                 let mut parsed =
                     parse_batch_response(&resp, &tenants, sent_at, self.parse_options());
                 for (tenant, ticket) in chunk.tickets {
-                    let result = parsed.remove(&tenant).unwrap_or_else(|| {
+                    let found = parsed.iter().position(|(t, _)| *t == tenant);
+                    let result = found.map(|i| parsed.swap_remove(i).1).unwrap_or_else(|| {
                         Err(Error::InvalidTokenResponse(
                             "the oauthTokens answer has no token for a requested user tenant"
                                 .into(),
