@@ -17,9 +17,6 @@ export interface RemoteJwksOptions {
  * fetch, then verify with its set or reject with its error; a cold start sends one request.
  */
 export class RemoteJwks {
-    /**
-     * Frees the key set held in WebAssembly memory; the object is unusable afterwards.
-     */
     free(): void;
     [Symbol.dispose](): void;
     /**

@@ -4,7 +4,7 @@
 // verifies as verifyJwt does.
 import { __Jwks } from "#native";
 import { exchange } from "./http.js";
-import { invalid, verifyArgs, verifyPrepared } from "./jwt.js";
+import { invalid, optional, verifyArgs, verifyPrepared } from "./jwt.js";
 
 /**
  * Verifies JWTs with the key set published at `jwksUrl` (RFC 7517 §5), fetched on first use and
@@ -23,15 +23,11 @@ export class RemoteJwks {
 
   /** See `RemoteJwksOptions`. */
   constructor(options) {
-    const url = options?.jwksUrl;
-    if (url != null && typeof url !== "string") throw invalid("option jwksUrl must be a string");
-    if (url == null) throw invalid("option jwksUrl is required");
+    const url = optional(options, "jwksUrl", "string");
+    if (url === undefined) throw invalid("option jwksUrl is required");
     const fetchImpl = options?.fetch ?? globalThis.fetch;
     if (typeof fetchImpl !== "function") throw invalid("option fetch must be a function");
-    const timeoutMs = options?.timeoutMs;
-    if (timeoutMs != null && !(typeof timeoutMs === "number" && Number.isFinite(timeoutMs) && timeoutMs >= 0)) {
-      throw invalid("option timeoutMs must be a non-negative number");
-    }
+    const timeoutMs = optional(options, "timeoutMs", "number");
     this.#fetch = fetchImpl;
     this.#native = new __Jwks(url, timeoutMs);
   }
@@ -47,7 +43,7 @@ export class RemoteJwks {
       // Throws for an undecodable token, a refused kid, or too many steps (core's bound).
       const step = this.#native.step(token, attempt);
       if (step === undefined) {
-        return verifyPrepared(this.#native.prepare(token, ...verifyArgs(options)), this.#keys);
+        return verifyPrepared(this.#native.prepare(token, verifyArgs(options)), this.#keys);
       }
       if (typeof step !== "number") this.#start(step);
       const id = typeof step === "number" ? step : step[0];

@@ -20,13 +20,13 @@ export async function verifyJwt(token, jwks, options) {
     // A cycle or a throwing toJSON: not a key set either.
   }
   if (typeof text !== "string") throw invalid("jwks must be a JWK Set, a JWK, JSON text or a PEM public key");
-  return verifyPrepared(__prepareVerify(token, text, ...verifyArgs(options)), moduleKeys);
+  return verifyPrepared(__prepareVerify(token, text, verifyArgs(options)), moduleKeys);
 }
 
 /**
- * `VerifyJwtOptions` as the plain arguments of `__prepareVerify` after the key set: algorithms,
- * issuer, audience, leeway, allowMissingExpInsecure, understoodCrit, and the time in ms.
- * `null` counts as absent. @internal
+ * `VerifyJwtOptions` as the array of plain values Rust reads (wasm/src/jwt.rs `validation`):
+ * `[algorithms, issuer, audience, leeway, allowMissingExpInsecure, understoodCrit, atMs]`, each
+ * type-checked here; `null` counts as absent. @internal
  */
 export function verifyArgs(options) {
   const args = [
@@ -91,7 +91,9 @@ export function invalid(what) {
   return new TokenError(`invalid input: ${what}`, "invalid_input");
 }
 
-function optional(bag, key, type) {
+/** Option `key` of `bag` if it is of `type` ("number": finite and non-negative), undefined if
+ * absent (or null); otherwise throws. @internal */
+export function optional(bag, key, type) {
   const value = bag?.[key];
   if (value == null) return undefined;
   if (type === "number" ? typeof value === "number" && Number.isFinite(value) && value >= 0 : typeof value === type) {

@@ -10,7 +10,7 @@
 use crate::convert::now;
 use crate::errors::{JsResult, Thrown};
 use crate::exchange::{request_to_js, response_from_js};
-use crate::jwt::{prepared, validation};
+use crate::jwt::prepared;
 use js_sys::Array;
 use tokensmith::jwt::{
     decode_unverified, JwksFetch, JwksRefresh, JwksStep, JwtError, MAX_STEPS_PER_TOKEN,
@@ -95,28 +95,9 @@ impl Jwks {
     }
 
     /// [`crate::jwt::prepare_verify`] with the set held here (`step` answered `undefined`).
-    #[allow(clippy::too_many_arguments)] // one plain argument per option instead of an option bag
-    pub fn prepare(
-        &self,
-        token: &str,
-        algorithms: Vec<String>,
-        issuer: Option<String>,
-        audience: Option<String>,
-        leeway: Option<f64>,
-        allow_missing_exp_insecure: bool,
-        understood_crit: Vec<String>,
-        at: f64,
-    ) -> JsResult<JsValue> {
-        let validation = validation(
-            algorithms,
-            issuer,
-            audience,
-            leeway,
-            allow_missing_exp_insecure,
-            understood_crit,
-        )?;
+    pub fn prepare(&self, token: &str, options: &Array) -> JsResult<JsValue> {
         match self.refresh.keys() {
-            Some(keys) => prepared(token, keys, validation, at),
+            Some(keys) => prepared(token, keys, options),
             // `step` answers `undefined` only with a set held.
             None => Err(JwtError::KeyNotFound.into()),
         }

@@ -46,9 +46,9 @@ pub fn key_cache_capacity() -> usize {
     KEY_CACHE_CAPACITY
 }
 
-/// Step 1 of `verifyJwt(token, keys, options)`, the options as plain values (`jwt.js` checks
-/// their types): `keys` is the key set as text (a JWK Set or one JWK as JSON, or a PEM public
-/// key), `at` the time to verify at in milliseconds since the epoch.
+/// Step 1 of `verifyJwt(token, keys, options)`: `keys` is the key set as text (a JWK Set or one
+/// JWK as JSON, or a PEM public key), `options` the option bag as the plain values of
+/// [`validation`] (`verifyArgs` of `jwt.js`, which checks their types).
 ///
 /// Returns `{ header, claims }` when the token is verified already (HS256), else the array
 /// `[finish, keyId, jwk, importAlgorithm, verifyAlgorithm, signingInput, signature]`: a
@@ -56,41 +56,16 @@ pub fn key_cache_capacity() -> usize {
 /// never kept), the JWK, `importKey`'s and `verify`'s algorithm parameters (JSON text each), and
 /// the signed bytes and the signature (`Uint8Array`s). Throws `JwtError` for a token or key set
 /// core refuses.
-#[allow(clippy::too_many_arguments)] // one plain argument per option instead of an option bag
 #[wasm_bindgen(js_name = "__prepareVerify", skip_typescript)]
-pub fn prepare_verify(
-    token: &str,
-    keys: &str,
-    algorithms: Vec<String>,
-    issuer: Option<String>,
-    audience: Option<String>,
-    leeway: Option<f64>,
-    allow_missing_exp_insecure: bool,
-    understood_crit: Vec<String>,
-    at: f64,
-) -> JsResult<JsValue> {
+pub fn prepare_verify(token: &str, keys: &str, options: &Array) -> JsResult<JsValue> {
     let keys = key_set(keys)?;
-    let validation = validation(
-        algorithms,
-        issuer,
-        audience,
-        leeway,
-        allow_missing_exp_insecure,
-        understood_crit,
-    )?;
-    prepared(token, &keys, validation, at)
+    prepared(token, &keys, options)
 }
 
 /// [`prepare_verify`] with the key set and the validation options already built (`RemoteJwks`
 /// passes its fetched set).
-pub(crate) fn prepared(
-    token: &str,
-    keys: &KeySet,
-    validation: Validation,
-    at: f64,
-) -> JsResult<JsValue> {
-    // Rounded toward zero: sub-millisecond precision has no meaning to core.
-    let at = UnixMillis(at as i64);
+pub(crate) fn prepared(token: &str, keys: &KeySet, options: &Array) -> JsResult<JsValue> {
+    let (validation, at) = validation(options)?;
     let pending = match prepare(token, keys, &validation, at)? {
         Prepared::Verified(jwt) => return Ok(header_and_claims(&jwt.header, &jwt.claims)),
         Prepared::NeedsWebCrypto(pending) => pending,
@@ -170,29 +145,34 @@ fn key_set(text: &str) -> JsResult<KeySet> {
     }
 }
 
-/// `VerifyJwtOptions` as core's [`Validation`]; the algorithm names are parsed here (RFC 7518
-/// §3.1 names; `none` is refused).
-pub(crate) fn validation(
-    algorithms: Vec<String>,
-    issuer: Option<String>,
-    audience: Option<String>,
-    leeway: Option<f64>,
-    allow_missing_exp_insecure: bool,
-    understood_crit: Vec<String>,
-) -> JsResult<Validation> {
-    let algorithms = algorithms
+/// `VerifyJwtOptions` as core's [`Validation`] and the time to verify at, from the array
+/// `[algorithms, issuer, audience, leeway, allowMissingExpInsecure, understoodCrit, atMs]` of
+/// `verifyArgs` in `jwt.js`: one positional argument instead of nine keeps the export's glue
+/// small; the types are checked there (absent values are `undefined`, the lists arrays). The
+/// algorithm names are parsed here (RFC 7518 §3.1 names; `none` is refused).
+fn validation(options: &Array) -> JsResult<(Validation, UnixMillis)> {
+    let strings = |i| {
+        Array::from(&options.get(i))
+            .iter()
+            .filter_map(|item| item.as_string())
+            .collect::<Vec<_>>()
+    };
+    let algorithms = strings(0)
         .iter()
         .map(|name| Algorithm::parse(name))
         .collect::<Result<Vec<_>, _>>()?;
     let mut validation = Validation::new(&algorithms);
-    validation.issuer = issuer;
-    validation.audience = audience;
-    validation.leeway_secs = match leeway {
+    validation.issuer = options.get(1).as_string();
+    validation.audience = options.get(2).as_string();
+    validation.leeway_secs = match options.get(3).as_f64() {
         // Whole seconds; saturating `as` keeps absurd values at u32::MAX (about 136 years).
         Some(secs) => secs as u32,
         None => DEFAULT_LEEWAY_SECS,
     };
-    validation.allow_missing_exp_insecure = allow_missing_exp_insecure;
-    validation.understood_crit = understood_crit;
-    Ok(validation)
+    validation.allow_missing_exp_insecure = options.get(4).as_bool().unwrap_or(false);
+    validation.understood_crit = strings(5);
+    // Milliseconds since the epoch, rounded toward zero: sub-millisecond precision has no
+    // meaning to core.
+    let at = UnixMillis(options.get(6).as_f64().unwrap_or_default() as i64);
+    Ok((validation, at))
 }

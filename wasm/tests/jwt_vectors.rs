@@ -27,33 +27,43 @@ fn keys_for(all: &Value, keys: &Value) -> String {
     }
 }
 
-fn strings(value: &Value) -> Vec<String> {
-    value
-        .as_array()
-        .map(|items| {
-            items
-                .iter()
-                .map(|s| s.as_str().expect("a string").to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// `__prepareVerify` with the case's options, at the vector file's `now`.
+/// `__prepareVerify` with the case's options as `jwt.js` passes them (`verifyArgs`: algorithms,
+/// issuer, audience, leeway, allowMissingExpInsecure, understoodCrit, time in ms), at the vector
+/// file's `now`.
 fn prepare(all: &Value, case: &Value) -> Result<JsValue, JsValue> {
     let v = &case["validation"];
+    let absent = |value: &Value| {
+        if value.is_null() {
+            JsValue::UNDEFINED
+        } else {
+            js(value)
+        }
+    };
+    let options = Array::new();
+    for value in [
+        js(&v["algorithms"]),
+        absent(&v["issuer"]),
+        absent(&v["audience"]),
+        JsValue::UNDEFINED,
+        v["allow_missing_exp_insecure"]
+            .as_bool()
+            .unwrap_or(false)
+            .into(),
+        Array::new().into(),
+        (all["now"].as_f64().expect("now") * 1000.0).into(),
+    ] {
+        options.push(&value);
+    }
     prepare_verify(
         case["token"].as_str().expect("token"),
         &keys_for(all, &case["keys"]),
-        strings(&v["algorithms"]),
-        v["issuer"].as_str().map(str::to_owned),
-        v["audience"].as_str().map(str::to_owned),
-        None,
-        v["allow_missing_exp_insecure"].as_bool().unwrap_or(false),
-        Vec::new(),
-        all["now"].as_f64().expect("now") * 1000.0,
+        &options,
     )
     .map_err(JsValue::from)
+}
+
+fn js(value: &Value) -> JsValue {
+    JSON::parse(&value.to_string()).expect("valid JSON")
 }
 
 /// `finish.finish(verdict)`, through the JS class as `jwt.js` calls it.
