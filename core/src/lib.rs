@@ -27,6 +27,7 @@ mod settle_slot;
 mod sort;
 pub mod time;
 pub mod token;
+mod utf8;
 pub mod vendor;
 pub mod www_authenticate;
 

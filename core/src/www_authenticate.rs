@@ -109,7 +109,7 @@ impl Parser<'_> {
             self.i += 1;
         }
         let bytes = self.s.get(start..self.i)?;
-        (!bytes.is_empty()).then(|| String::from_utf8_lossy(bytes).into_owned())
+        (!bytes.is_empty()).then(|| crate::utf8::lossy(bytes))
     }
 
     /// A token68 that makes up the whole rest of the challenge (followed by OWS then `,` or
@@ -130,7 +130,7 @@ impl Parser<'_> {
         // `name=value` is an auth-param, not a token68 with padding followed by more text.
         if complete {
             self.i = end;
-            Some(String::from_utf8_lossy(value).into_owned())
+            Some(crate::utf8::lossy(value))
         } else {
             self.i = start;
             None
@@ -201,7 +201,7 @@ impl Parser<'_> {
             let b = self.peek()?;
             self.i += 1;
             match b {
-                b'"' => return Some(String::from_utf8_lossy(&out).into_owned()),
+                b'"' => return Some(crate::utf8::lossy(&out)),
                 b'\\' => {
                     let escaped = self.peek()?;
                     // quoted-pair = "\" ( HTAB / SP / VCHAR / obs-text )

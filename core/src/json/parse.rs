@@ -319,7 +319,7 @@ impl Parser<'_> {
             self.one_or_more_digits()?;
         }
         // The grammar admits only ASCII, so this slice is valid UTF-8.
-        let text = String::from_utf8_lossy(&self.bytes[start..self.pos]).into_owned();
+        let text = crate::utf8::lossy(&self.bytes[start..self.pos]);
         match super::parse_f64(&text) {
             Some(v) if v.is_finite() => Ok(Number::from_literal(text)),
             // Beyond f64's range (e.g. 1e400): refused, as serde_json did.

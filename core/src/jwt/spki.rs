@@ -71,7 +71,7 @@ pub(crate) fn parse_public_pem(pem: &str) -> Result<PublicComponents, SpkiError>
 /// True when `bytes` look like any key encoding (PEM text, OpenSSH, DER SPKI/PKCS #1, a JWK),
 /// which must never be used as an HMAC secret (the key-confusion attack, e.g. CVE-2022-29217).
 pub(crate) fn looks_like_key_encoding(bytes: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(bytes);
+    let text = crate::utf8::lossy(bytes);
     let trimmed = text.trim_start();
     find(trimmed, "-----BEGIN").is_some()
         || trimmed.starts_with("ssh-")

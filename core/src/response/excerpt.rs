@@ -23,7 +23,7 @@ pub const MAX_CONTENT_TYPE_CHARS: usize = 100;
 /// A masked, single-line excerpt of `body`.
 pub fn body_excerpt(body: &[u8]) -> String {
     let window = body.get(..WINDOW_BYTES).unwrap_or(body);
-    let mut text = String::from_utf8_lossy(window).into_owned();
+    let mut text = crate::utf8::lossy(window);
     if window.len() < body.len() {
         // The window may end inside a token: drop that partial run rather than show its start.
         let keep = text.trim_end_matches(is_token_char).len();
