@@ -39,7 +39,9 @@ pub fn parse_retry_after(value: &str, now: UnixMillis) -> Option<RetryAfter> {
     let value = value.trim_matches([' ', '\t']);
     let delay_ms = if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
         // delay-seconds = 1*DIGIT; more digits than fit in a u64 are simply "very long".
-        let secs = value.parse::<u64>().unwrap_or(u64::MAX);
+        // Core's digit reader (the same value as `str::parse::<u64>` for digits), so the wasm
+        // module links no generic integer parser.
+        let secs = crate::json::parse_u64_digits(value).unwrap_or(u64::MAX);
         i64::try_from(secs).unwrap_or(i64::MAX).saturating_mul(1000)
     } else {
         parse_http_date(value, now)?.millis_since(now).max(0)

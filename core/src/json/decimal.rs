@@ -80,6 +80,23 @@ pub(crate) fn parse_f64(s: &str) -> Option<f64> {
     Some(if negative { -magnitude } else { magnitude })
 }
 
+/// The value of a non-empty run of ASCII digits; `None` when `s` is empty, holds anything else,
+/// or exceeds `u64`. What `str::parse::<u64>` gives for such text (it also takes a leading `+`,
+/// which no caller passes), without a second and third instance of std's generic integer parser
+/// (issue 6's size budget): core reads JSON integers and `Retry-After` seconds with it.
+pub(crate) fn parse_u64_digits(s: &str) -> Option<u64> {
+    if s.is_empty() {
+        return None;
+    }
+    s.bytes().try_fold(0u64, |acc, b| {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        acc.checked_mul(10)?.checked_add(u64::from(digit))
+    })
+}
+
 /// The `f64` nearest to `digits × 10^exponent` (ties to even); `digits` are decimal digit values.
 fn magnitude(digits: &[u8], exponent: i64) -> f64 {
     let Some(first) = digits.iter().position(|&d| d != 0) else {
@@ -279,7 +296,7 @@ impl Big {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_f64;
+    use super::{parse_f64, parse_u64_digits};
     use proptest::prelude::*;
 
     /// Ours and std's, as bits: both `None` (refused) or the same `f64` exactly.
@@ -443,6 +460,12 @@ mod tests {
         fn long_digit_strings(int in "[1-9][0-9]{0,900}", exp in -1400i32..400) {
             same(&format!("{int}e{exp}"))?;
             same(&format!("0.{int}e{exp}"))?;
+        }
+
+        #[test]
+        fn u64_digits_like_std(text in "[0-9]{0,22}|[0-9a+-]{0,4}") {
+            let want = if text.starts_with('+') { None } else { text.parse::<u64>().ok() };
+            prop_assert_eq!(parse_u64_digits(&text), want, "{:?}", text);
         }
 
         #[test]

@@ -18,7 +18,7 @@ mod parse;
 mod value;
 mod write;
 
-pub(crate) use decimal::parse_f64;
+pub(crate) use decimal::{parse_f64, parse_u64_digits};
 pub use map::Map;
 pub use number::Number;
 pub use parse::{parse, parse_str, Duplicates, Error, ErrorKind, MAX_DEPTH};

@@ -29,9 +29,20 @@ impl Number {
         if !self.is_integer_literal() {
             return None;
         }
-        let v = self.0.parse::<i64>().ok()?;
+        // The grammar's integer literal: `-?` and digits, no `+`, so this reads what
+        // `str::parse::<i64>` did (without linking its generic parser, see `decimal.rs`).
+        let (negative, digits) = match self.0.strip_prefix('-') {
+            Some(digits) => (true, digits),
+            None => (false, self.0.as_str()),
+        };
+        let magnitude = super::parse_u64_digits(digits)?;
+        let v = if negative {
+            0i64.checked_sub_unsigned(magnitude)?
+        } else {
+            i64::try_from(magnitude).ok()?
+        };
         // serde_json parses negative literals as i64 unless they are -0 (a float then).
-        (v != 0 || !self.0.starts_with('-')).then_some(v)
+        (v != 0 || !negative).then_some(v)
     }
 
     /// The value as `u64`, if it is a non-negative integer literal in range.
@@ -39,7 +50,7 @@ impl Number {
         if !self.is_integer_literal() || self.0.starts_with('-') {
             return None;
         }
-        self.0.parse::<u64>().ok()
+        super::parse_u64_digits(&self.0)
     }
 
     /// The value as `f64` (always `Some`: the parser refuses numbers out of `f64`'s range).

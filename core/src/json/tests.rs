@@ -246,6 +246,17 @@ fn value() -> impl Strategy<Value = Value> {
 }
 
 proptest! {
+    /// Integer literals read as `i64` / `u64` exactly as `str::parse` read them before (core now
+    /// uses its own digit reader); `-0` stays a float, as in serde_json.
+    #[test]
+    fn integers_read_as_std_parse_did(text in "-?(0|[1-9][0-9]{0,20})") {
+        let n = ok(&text).as_number().cloned().unwrap();
+        let want_i64 = text.parse::<i64>().ok().filter(|&v| v != 0 || !text.starts_with('-'));
+        prop_assert_eq!(n.as_i64(), want_i64);
+        let want_u64 = if text.starts_with('-') { None } else { text.parse::<u64>().ok() };
+        prop_assert_eq!(n.as_u64(), want_u64);
+    }
+
     #[test]
     fn write_then_parse_round_trips(v in value()) {
         let text = v.to_json();
