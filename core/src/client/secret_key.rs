@@ -42,11 +42,17 @@ pub(crate) fn secret_discriminator(secret: &Secret) -> String {
         Some(mac.finalize().into_bytes())
     });
     match mac {
-        Some(bytes) => bytes
-            .iter()
-            .take(DISCRIMINATOR_BYTES)
-            .map(|b| format!("{b:02x}"))
-            .collect(),
+        // Lowercase hex, two digits a byte, written out instead of `format!("{b:02x}")` per
+        // byte (the formatting machinery for hex is WebAssembly bytes, issue 6).
+        Some(bytes) => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            let mut out = String::with_capacity(2 * DISCRIMINATOR_BYTES);
+            for b in bytes.iter().take(DISCRIMINATOR_BYTES) {
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 0xf)]));
+            }
+            out
+        }
         // No random source: a key no other source shares. Nothing is reused, nothing leaks.
         None => {
             static NEXT: AtomicU64 = AtomicU64::new(0);
@@ -66,5 +72,14 @@ mod tests {
         assert_ne!(a, secret_discriminator(&Secret::new("hunter3-pw")));
         assert_eq!(a.len(), 2 * DISCRIMINATOR_BYTES);
         assert!(!a.contains("hunter"));
+        // The MAC's first bytes as `{:02x}` writes them.
+        let key = process_key().expect("the test host has a random source");
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap();
+        mac.update(b"hunter2-pw");
+        let want: String = mac.finalize().into_bytes()[..DISCRIMINATOR_BYTES]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(a, want);
     }
 }
