@@ -1,1 +1,117 @@
 // Declarations of client.js (assembled into tokensmith.d.ts by wasm/bundle.mjs).
+
+export interface TokenClientOptions {
+  /** The token endpoint (RFC 6749 §3.2), https (or http on loopback). */
+  tokenUrl: string;
+  clientId: string;
+  clientSecret?: string;
+  /** Client authentication (default `client_secret_basic`). */
+  auth?: "client_secret_basic" | "client_secret_basic_raw" | "client_secret_post" | "none" | "x_space_auth_key";
+  /** Default scopes: an array, or one space-delimited string (RFC 6749 §3.3). */
+  scope?: string[] | string;
+  /** The `audience` parameter of client-credentials requests (Auth0, Okta). */
+  audience?: string;
+  /** The `resource` parameter of client-credentials requests (RFC 8707 §2): an absolute URI. */
+  resource?: string;
+  /** The revocation endpoint (RFC 7009 §2), needed by `revoke`. */
+  revocationUrl?: string;
+  /** The fetch to send requests with (default `globalThis.fetch`). */
+  fetch?: typeof globalThis.fetch;
+  /** Per-request timeout in milliseconds (default 30000). */
+  timeoutMs?: number;
+  /** Seconds a token lives when the server says neither `expires_in` nor a JWT `exp`. */
+  defaultLifetime?: number;
+}
+
+export interface GetTokenOptions {
+  /** Scopes for this request instead of the client's default. */
+  scope?: string[] | string;
+  /** Seconds of validity the caller needs; a token with less left is renewed. */
+  minTtl?: number;
+}
+
+export interface ExportCacheOptions {
+  /** Write the tokens themselves (access, refresh, ID) and `extra`. Off by default: without
+   * them an export only documents what was cached and imports nothing usable. */
+  includeSecrets?: boolean;
+}
+
+export interface ImportReport {
+  imported: number;
+  skipped: number;
+}
+
+export interface RevokeOptions {
+  /** RFC 7009 §2.1 `token_type_hint`. */
+  hint?: "access_token" | "refresh_token";
+}
+
+export interface CacheStats {
+  hits: number; staleHits: number; misses: number; fetches: number; coalesced: number;
+  failures: number; backoffs: number; retries: number; abandoned: number; evictions: number;
+  purged: number; entries: number;
+}
+
+/**
+ * An OAuth 2 client of one token endpoint, with a token cache.
+ */
+export class TokenClient {
+    /**
+     * Releases the client's cache (WebAssembly memory); the client is unusable afterwards.
+     */
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * The cache's counters since the client was created.
+     */
+    cacheStats(): CacheStats;
+    /**
+     * A client-credentials token (RFC 6749 §4.4), from the cache when fresh enough.
+     * `options.scope` replaces the client's default scope.
+     */
+    clientCredentials(options?: GetTokenOptions): Promise<Token>;
+    /**
+     * The cache as JSON text (for `sessionStorage` or a file). Secrets only with
+     * `includeSecrets: true`.
+     */
+    exportCache(options?: ExportCacheOptions): string;
+    /**
+     * Like `fetch(input, init)`, with `Authorization` set from the client's token. A 401 whose
+     * `WWW-Authenticate` says `error="invalid_token"` (RFC 6750 §3.1) forces one new token and
+     * one retry.
+     */
+    fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+    /**
+     * Loads an `exportCache()` text. Expired entries, and entries whose key holds a longer-lived
+     * token, are skipped; a corrupted text throws and leaves the cache untouched.
+     */
+    importCache(json: string): ImportReport;
+    /**
+     * See `TokenClientOptions`.
+     */
+    constructor(options: TokenClientOptions);
+    /**
+     * A resource-owner password token (RFC 6749 §4.3), cached per user and scope.
+     */
+    password(username: string, password: string, options?: GetTokenOptions): Promise<Token>;
+    /**
+     * A refresh-token grant (RFC 6749 §6); an empty `scope` asks for the scope originally
+     * granted. Cached under the refresh token, like any grant.
+     */
+    refresh(refreshToken: string, options?: GetTokenOptions): Promise<Token>;
+    /**
+     * Revokes a token at `revocationUrl` (RFC 7009). Resolves when the server accepted it
+     * (it also answers 200 for tokens it does not know, RFC 7009 §2.2); the cache then drops
+     * every entry holding the token, as access or refresh token, and the `token()` memo is
+     * cleared, so the next call fetches a new token with the client's own grant.
+     */
+    revoke(token: string, options?: RevokeOptions): Promise<void>;
+    /**
+     * The client's token: client credentials with the default scope.
+     *
+     * The hot path of a busy caller: while the last token is surely fresh (before the earliest
+     * point core may refresh it), the answer is an already-resolved Promise of the same `Token`
+     * object, without asking the cache.
+     */
+    token(): Promise<Token>;
+}

@@ -1,2 +1,310 @@
-// The token client (until it moves to JS: the Rust class).
-export { TokenClient } from "#native";
+// TokenClient: an OAuth 2 client of one token endpoint, with a token cache.
+//
+// Every rule (which grant to send, when a token is fresh, stale or expired, single flight,
+// retries and backoff, parsing, the `token()` memo's bound, what a 401 challenge means) is core's,
+// applied by the engine in wasm/src/client.rs. This class turns the option bags into plain
+// arguments, sends the requests the engine builds (`exchange`, js/http.js), sleeps the delays it
+// asks for, and shares each flight's Promise between the callers that wait for it.
+import {
+  __TokenEngine as Engine,
+  __tokenMemoUntil as memoUntil,
+  __isInvalidToken as isInvalidToken,
+  __fetchFailed as fetchFailed,
+} from "#native";
+import { TokenError } from "./errors.js";
+import { exchange, sleep } from "./http.js";
+
+// Request timeout when `timeoutMs` is not given: 30 s, the common default of HTTP clients; a
+// token endpoint that has not answered by then is treated as down and core's retry and backoff
+// rules take over.
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+// How long a caller waits before asking core again when it is told to wait for a flight this
+// client does not know (another client sharing the cache). 50 ms: short next to a token
+// request's round trip, long enough not to busy-loop the event loop.
+const UNKNOWN_FLIGHT_POLL_MS = 50;
+
+/** An OAuth 2 client of one token endpoint, with a token cache. See `TokenClientOptions`. */
+export class TokenClient {
+  #engine;
+  #fetch;
+  #timeoutMs;
+  // The Promise of every flight in progress, by core's flight id. It resolves when the flight
+  // is over and never rejects (a background refresh nobody awaits is no unhandled rejection);
+  // it resolves to the outcome `[true, token]` or `[false, error]`, which only the caller that
+  // started the flight reads: the callers waiting for it get the outcome from core.
+  #flights = new Map();
+  // The last answer of `token()`: `[until, token]`, valid while `Date.now() < until` (the bound
+  // comes from core, see `__tokenMemoUntil`). Cleared whenever a token is forced, imported or
+  // revoked.
+  #memo;
+
+  constructor(options) {
+    const auth = stringOption(options, "auth");
+    const tokenUrl = required(options, "tokenUrl");
+    const clientId = required(options, "clientId");
+    const clientSecret = stringOption(options, "clientSecret");
+    const defaultLifetime = numberOption(options, "defaultLifetime");
+    const fetchImpl = option(options, "fetch") ?? globalThis.fetch;
+    if (typeof fetchImpl !== "function") {
+      throw invalidInput("option fetch must be a function (no global fetch found)");
+    }
+    const scope = scopeOption(options) ?? [];
+    const audience = stringOption(options, "audience");
+    const resource = stringOption(options, "resource");
+    const revocationUrl = stringOption(options, "revocationUrl");
+    this.#timeoutMs = numberOption(options, "timeoutMs") ?? DEFAULT_TIMEOUT_MS;
+    this.#fetch = fetchImpl;
+    this.#engine = new Engine(
+      tokenUrl,
+      clientId,
+      clientSecret,
+      auth,
+      defaultLifetime,
+      scope,
+      audience,
+      resource,
+      revocationUrl,
+    );
+  }
+
+  /** Releases the client's cache (wasm memory); the client is unusable afterwards. */
+  free() {
+    this.#engine.free();
+  }
+
+  /**
+   * A client-credentials token (RFC 6749 §4.4), from the cache when fresh enough.
+   * `options.scope` replaces the client's default scope.
+   */
+  async clientCredentials(options) {
+    const scope = scopeOption(options);
+    const minTtl = minTtlMs(options);
+    return this.#get(this.#engine.clientCredentials(scope), minTtl);
+  }
+
+  /**
+   * The client's token: client credentials with the default scope. While the last token is
+   * surely fresh, the answer is an already-resolved Promise of the same `Token` object.
+   */
+  token() {
+    const memo = this.#memo;
+    if (memo && Date.now() < memo[0]) return Promise.resolve(memo[1]);
+    // Past its bound the memo is dropped: core's view of time never runs backwards (an expired
+    // token stays expired after the clock jumps back), and the memo must not bring the token
+    // back either when the clock later reads an earlier time.
+    this.#memo = undefined;
+    return this.#remembered();
+  }
+
+  async #remembered() {
+    const token = await this.#get(this.#engine.clientCredentials(), 0);
+    this.#memo = [memoUntil(token), token];
+    return token;
+  }
+
+  /** A resource-owner password token (RFC 6749 §4.3), cached per user and scope. */
+  async password(username, password, options) {
+    const scope = scopeOption(options);
+    const minTtl = minTtlMs(options);
+    return this.#get(this.#engine.password(username, password, scope), minTtl);
+  }
+
+  /**
+   * A refresh-token grant (RFC 6749 §6); no `scope` asks for the scope originally granted.
+   * Cached under the refresh token, like any grant.
+   */
+  async refresh(refreshToken, options) {
+    const scope = scopeOption(options);
+    const minTtl = minTtlMs(options);
+    return this.#get(this.#engine.refresh(refreshToken, scope), minTtl);
+  }
+
+  /**
+   * Revokes a token at `revocationUrl` (RFC 7009). Resolves when the server accepted it; the
+   * cache then holds no entry with the token and the `token()` memo is cleared.
+   */
+  async revoke(token, options) {
+    const request = this.#engine.revocation(token, stringOption(options, "hint"));
+    const reply = await exchange(this.#fetch, request, this.#timeoutMs);
+    this.#engine.revoked(token, reply);
+    this.#memo = undefined;
+  }
+
+  /**
+   * Like `fetch(input, init)`, with `Authorization` set from the client's token. A 401 whose
+   * `WWW-Authenticate` says `error="invalid_token"` (RFC 6750 §3.1) forces one new token and one
+   * retry.
+   */
+  async fetch(input, init) {
+    const token = await this.#get(this.#engine.clientCredentials(), 0);
+    const response = await this.#authorized(input, init, token);
+    if (!invalidToken(response)) return response;
+    this.#memo = undefined;
+    const replaced = await this.#get(this.#engine.clientCredentials(), 0, true);
+    return this.#authorized(input, init, replaced);
+  }
+
+  /** The cache as JSON text. Secrets only with `includeSecrets: true`. */
+  exportCache(options) {
+    return this.#engine.exportCache(booleanOption(options, "includeSecrets") ?? false);
+  }
+
+  /** Loads an `exportCache()` text; a corrupted text throws and leaves the cache untouched. */
+  importCache(json) {
+    this.#memo = undefined;
+    const [imported, skipped] = this.#engine.importCache(json);
+    return { imported, skipped };
+  }
+
+  /** The cache's counters since the client was created. */
+  cacheStats() {
+    return this.#engine.cacheStats();
+  }
+
+  /**
+   * Follows core's steps for `source` (an `__TokenSource`, freed here) until it yields a token
+   * or an error. `force` asks for a new token even if the cached one is fresh (it joins a
+   * flight in progress).
+   */
+  async #get(source, minTtlMs, force = false) {
+    try {
+      for (;;) {
+        const [token, flight, id] = source.begin(minTtlMs, force);
+        if (token) {
+          // Stale-while-revalidate: the refresh runs on; its failure is recorded by core and
+          // does not touch the token returned here.
+          if (flight) this.#fly(flight, id);
+          return token;
+        }
+        if (flight) {
+          const [ok, value] = await this.#fly(flight, id);
+          if (ok) return value;
+          throw value;
+        }
+        // Another caller's flight: once it is over, its outcome (a token, or a thrown error) is
+        // this caller's too. Nothing comes back when it was abandoned, or when it is a flight this
+        // client does not know and is still running: then ask core again.
+        await (this.#flights.get(id) ?? sleep(UNKNOWN_FLIGHT_POLL_MS));
+        const outcome = source.waited();
+        if (outcome) return outcome;
+      }
+    } finally {
+      source.free();
+    }
+  }
+
+  /** Runs `flight` and registers its Promise under `id` until it is over. */
+  #fly(flight, id) {
+    // `#run` runs synchronously up to its first `await`, so the Promise is registered below
+    // before the flight can end and remove it.
+    const over = this.#run(flight).finally(() => {
+      this.#flights.delete(id);
+      flight.free();
+    });
+    this.#flights.set(id, over);
+    return over;
+  }
+
+  /** Sends a flight's request and its retries until core says the flight is over. */
+  async #run(flight) {
+    try {
+      for (;;) {
+        const reply = await exchange(this.#fetch, flight.request(), this.#timeoutMs);
+        const next = flight.finish(reply);
+        if (typeof next !== "number") return [true, next];
+        await sleep(next);
+      }
+    } catch (error) {
+      return [false, error];
+    }
+  }
+
+  /** The caller's request with `Authorization` set to `token`'s (replacing any). */
+  async #authorized(input, init, token) {
+    try {
+      // WHATWG `Headers` merges whatever form the caller used: an object, an array of pairs,
+      // Headers, or the headers of a Request passed as `input`.
+      const fromRequest = typeof Request !== "undefined" && input instanceof Request ? input.headers : undefined;
+      const headers = new Headers(init?.headers ?? fromRequest);
+      headers.set("Authorization", token.authorization);
+      // Called as a plain function, not as a method of this client: a browser's `fetch` throws
+      // "Illegal invocation" when `this` is anything but the window (or undefined).
+      const fetchImpl = this.#fetch;
+      return await fetchImpl(input, { ...init, headers });
+    } catch (error) {
+      throw fetchFailed(error);
+    }
+  }
+}
+
+if (Symbol.dispose) TokenClient.prototype[Symbol.dispose] = TokenClient.prototype.free;
+
+/** Whether `response` says the token was refused (the rule is core's, see `__isInvalidToken`). */
+function invalidToken(response) {
+  let challenge;
+  try {
+    challenge = response?.headers?.get?.("www-authenticate");
+  } catch {
+    // A response without readable headers carries no challenge.
+  }
+  const status = response?.status;
+  return isInvalidToken(typeof status === "number" ? status : 0, typeof challenge === "string" ? challenge : undefined);
+}
+
+// Option bags to plain arguments: the checks of the values' JS types, with the messages and the
+// code (`invalid_input`, core's `Error::InvalidInput`) the Rust conversions had.
+
+function invalidInput(message) {
+  // The text of core's `Error::InvalidInput` Display.
+  return new TokenError(`invalid input: ${message}`, "invalid_input");
+}
+
+/** An option; `undefined` when the bag or the option is `undefined` or `null`. */
+function option(bag, key) {
+  return bag?.[key] ?? undefined;
+}
+
+function stringOption(bag, key) {
+  const value = option(bag, key);
+  if (value !== undefined && typeof value !== "string") throw invalidInput(`option ${key} must be a string`);
+  return value;
+}
+
+function required(bag, key) {
+  const value = stringOption(bag, key);
+  if (value === undefined) throw invalidInput(`option ${key} is required`);
+  return value;
+}
+
+/** A finite, non-negative number. */
+function numberOption(bag, key) {
+  const value = option(bag, key);
+  if (value !== undefined && !(typeof value === "number" && Number.isFinite(value) && value >= 0)) {
+    throw invalidInput(`option ${key} must be a non-negative number`);
+  }
+  return value;
+}
+
+function booleanOption(bag, key) {
+  const value = option(bag, key);
+  if (value !== undefined && typeof value !== "boolean") throw invalidInput(`option ${key} must be a boolean`);
+  return value;
+}
+
+/** `scope` as an array, or one space-delimited string (RFC 6749 §3.3). */
+function scopeOption(bag) {
+  const value = option(bag, "scope");
+  if (value === undefined) return undefined;
+  if (typeof value === "string") return value.split(" ").filter((s) => s !== "");
+  // for…of, unlike `every`, also visits the holes of a sparse array.
+  let strings = Array.isArray(value);
+  if (strings) for (const item of value) strings &&= typeof item === "string";
+  if (!strings) throw invalidInput("option scope must be an array of strings");
+  return value;
+}
+
+/** `minTtl` (seconds) as milliseconds. */
+function minTtlMs(bag) {
+  return (numberOption(bag, "minTtl") ?? 0) * 1000;
+}

@@ -1,21 +1,30 @@
-//! `TokenClient`: core's sans-IO [`TokenSource`] driven with Promises over `fetch`.
+//! The engine under `TokenClient` (`js/client.js`): core's sans-IO [`TokenSource`] steps as
+//! synchronous exports.
 //!
 //! Every rule (which grant to send, when a token is fresh, stale or expired, single flight,
-//! retries and backoff, parsing) is core's. This file only sends the requests core builds and
-//! hands the answers back. Concurrent calls for one key share one request: the first caller's
-//! `begin` gets [`Step::Send`] and registers the flight's Promise under its id; the others get
-//! [`Step::Wait`] for that id, await the Promise, then ask core again.
+//! retries and backoff, parsing, what a revocation answer means, how long `token()` may answer
+//! from its memo, what a 401 challenge says) is core's and is applied here. The JS class sends
+//! the requests built here with `exchange` (`js/http.js`), hands the replies back, sleeps the
+//! delays core asks for and shares each flight's Promise between concurrent callers. Nothing
+//! here is public API: the classes and functions are `skip_typescript` and named `__…`.
+//!
+//! The lookup loop (`core/src/client/mod.rs`), as `js/client.js` runs it:
+//! 1. [`Source::begin`] → `[token, flight, flightId]`: a token to use (with a flight to run in
+//!    the background when it is stale), a flight to run and await, or only the id of another
+//!    caller's flight to wait for; once it is over, [`Source::waited`] gives its outcome (or
+//!    nothing when it was abandoned: `begin` again). Core's `Step::Fail` is thrown.
+//! 2. A flight: send [`Flight::request`], hand the reply to [`Flight::finish`] → the token, a
+//!    thrown error, or a delay in milliseconds after which the next request is sent.
 
-use crate::convert::{bool_option, now, number_option, property, string_option};
+use crate::convert::now;
 use crate::errors::{JsResult, Thrown};
-use crate::http::{send, sleep_ms, transport_error};
+use crate::exchange::{request_to_js, response_from_js, thrown};
 use crate::token::Token;
-use js_sys::{Function, Object, Promise, Reflect};
-use std::cell::RefCell;
-use std::collections::HashMap;
+use js_sys::{Array, Object, Reflect};
 use std::rc::Rc;
-use std::sync::Arc;
-use tokensmith::cache::{CacheConfig, ExportOptions, Outcome, TimingBounds, TokenCache};
+use tokensmith::cache::{
+    CacheConfig, ExportOptions, Settled, TimingBounds, TokenCache, WaitHandle,
+};
 use tokensmith::client::{Fetch, FinishStep, Step, TokenSource};
 use tokensmith::www_authenticate::parse_www_authenticate_all;
 use tokensmith::UnixMillis;
@@ -24,91 +33,10 @@ use tokensmith::{
     TokenTypeHint,
 };
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-/// Request timeout when `timeoutMs` is not given: 30 s, the common default of HTTP clients
-/// (e.g. Python requests' users, axios' docs); a token endpoint that has not answered by then
-/// is treated as down and core's retry and backoff rules take over.
-const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
-
-/// How long a caller waits before asking core again when it is told to wait on a flight this
-/// client does not know (another client sharing the cache). 50 ms: short next to a token
-/// request's round trip, long enough not to busy-loop the event loop.
-const UNKNOWN_FLIGHT_POLL_MS: i64 = 50;
-
-#[wasm_bindgen(module = "/js/fetch.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = fetchWithAuthorization, catch)]
-    fn fetch_with_authorization(
-        fetch: &Function,
-        input: &JsValue,
-        init: &JsValue,
-        authorization: &str,
-    ) -> Result<JsValue, JsValue>;
-}
-
-#[wasm_bindgen(typescript_custom_section)]
-const CLIENT_TS: &str = r#"
-export interface TokenClientOptions {
-  /** The token endpoint (RFC 6749 §3.2), https (or http on loopback). */
-  tokenUrl: string;
-  clientId: string;
-  clientSecret?: string;
-  /** Client authentication (default `client_secret_basic`). */
-  auth?: "client_secret_basic" | "client_secret_basic_raw" | "client_secret_post" | "none" | "x_space_auth_key";
-  /** Default scopes: an array, or one space-delimited string (RFC 6749 §3.3). */
-  scope?: string[] | string;
-  /** The `audience` parameter of client-credentials requests (Auth0, Okta). */
-  audience?: string;
-  /** The `resource` parameter of client-credentials requests (RFC 8707 §2): an absolute URI. */
-  resource?: string;
-  /** The revocation endpoint (RFC 7009 §2), needed by `revoke`. */
-  revocationUrl?: string;
-  /** The fetch to send requests with (default `globalThis.fetch`). */
-  fetch?: typeof globalThis.fetch;
-  /** Per-request timeout in milliseconds (default 30000). */
-  timeoutMs?: number;
-  /** Seconds a token lives when the server says neither `expires_in` nor a JWT `exp`. */
-  defaultLifetime?: number;
-}
-
-export interface GetTokenOptions {
-  /** Scopes for this request instead of the client's default. */
-  scope?: string[] | string;
-  /** Seconds of validity the caller needs; a token with less left is renewed. */
-  minTtl?: number;
-}
-
-export interface ExportCacheOptions {
-  /** Write the tokens themselves (access, refresh, ID) and `extra`. Off by default: without
-   * them an export only documents what was cached and imports nothing usable. */
-  includeSecrets?: boolean;
-}
-
-export interface ImportReport {
-  imported: number;
-  skipped: number;
-}
-
-export interface RevokeOptions {
-  /** RFC 7009 §2.1 `token_type_hint`. */
-  hint?: "access_token" | "refresh_token";
-}
-
-export interface CacheStats {
-  hits: number; staleHits: number; misses: number; fetches: number; coalesced: number;
-  failures: number; backoffs: number; retries: number; abandoned: number; evictions: number;
-  purged: number; entries: number;
-}
-"#;
-
-/// An OAuth 2 client of one token endpoint, with a token cache.
-#[wasm_bindgen]
-pub struct TokenClient {
-    inner: Rc<Inner>,
-}
-
-struct Inner {
+/// One `TokenClient`'s endpoint, cache and defaults.
+#[wasm_bindgen(js_name = "__TokenEngine", skip_typescript)]
+pub struct Engine {
     endpoint: TokenEndpoint,
     cache: TokenCache,
     parse: ParseOptions,
@@ -116,279 +44,143 @@ struct Inner {
     audience: Option<String>,
     resource: Option<String>,
     revocation_url: Option<String>,
-    fetch: Function,
-    timeout_ms: f64,
-    /// The Promise of every flight in progress, by core's flight id. It resolves (never
-    /// rejects, so a background refresh nobody awaits is no unhandled rejection) when the flight
-    /// is over; the outcome goes to the caller that started it through its [`FlightOutcome`].
-    flights: RefCell<HashMap<u64, Promise>>,
-    /// The last answer of `token()`, see [`Memo`].
-    memo: RefCell<Memo>,
 }
 
-/// The JS-side memo of core's answer for `token()`: the `Token` object and the time until which
-/// core would certainly answer "fresh" again, namely the earliest refresh point core may have
-/// drawn for it (`issued_at + refresh_at_min_ms` of [`TimingBounds`]: 70 % of the lifetime, before
-/// the jittered refresh point and before the skew window). The rule stays core's; the memo only
-/// skips asking while the answer cannot change. Cleared whenever a token is forced, imported or
-/// revoked.
-#[derive(Default)]
-struct Memo(Option<(UnixMillis, JsValue)>);
-
-impl Memo {
-    fn get(&self, now: UnixMillis) -> Option<&JsValue> {
-        self.0
-            .as_ref()
-            .filter(|(until, _)| now < *until)
-            .map(|(_, token)| token)
-    }
-
-    fn remember(&mut self, token: &tokensmith::Token, js: &JsValue) {
-        // A lifetime of zero or less has no bounds: such a token is never cached by core either.
-        self.0 = TimingBounds::for_lifetime(token.lifetime_ms()).map(|bounds| {
-            let until = token.issued_at.plus_millis(bounds.refresh_at_min_ms);
-            (until, js.clone())
-        });
-    }
-
-    fn clear(&mut self) {
-        self.0 = None;
-    }
-}
-
-#[wasm_bindgen]
-impl TokenClient {
-    /// See `TokenClientOptions`.
+#[wasm_bindgen(js_class = "__TokenEngine")]
+impl Engine {
+    /// The options of `TokenClientOptions`, checked for their types by `js/client.js`.
+    // One plain argument per option: the JS side unpacks the option bag, so no option-bag
+    // parsing is linked into the module.
+    #[allow(clippy::too_many_arguments)]
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "TokenClientOptions")] options: JsValue,
-    ) -> JsResult<TokenClient> {
-        let required = |key: &str| {
-            string_option(&options, key)?
-                .ok_or_else(|| Thrown::invalid_input(format!("option {key} is required")))
-        };
-        let auth = match string_option(&options, "auth")? {
+        token_url: String,
+        client_id: String,
+        client_secret: Option<String>,
+        auth: Option<String>,
+        default_lifetime_secs: Option<f64>,
+        scope: Vec<String>,
+        audience: Option<String>,
+        resource: Option<String>,
+        revocation_url: Option<String>,
+    ) -> JsResult<Engine> {
+        let auth = match auth {
             Some(name) => name.parse::<ClientAuthMethod>()?,
             None => ClientAuthMethod::ClientSecretBasic,
         };
-        let endpoint = TokenEndpoint {
-            url: required("tokenUrl")?,
-            client_id: required("clientId")?,
-            client_secret: string_option(&options, "clientSecret")?.map(Secret::new),
-            auth,
-        };
         let mut parse = ParseOptions::default();
-        if let Some(secs) = number_option(&options, "defaultLifetime")? {
-            // Whole seconds; ParseOptions::validate (in TokenSource::new) refuses 0.
+        if let Some(secs) = default_lifetime_secs {
+            // Whole seconds (`as` truncates and saturates); validate() refuses 0.
             parse.default_lifetime_secs = secs as i64;
         }
         parse.validate()?;
-        let fetch = match property(&options, "fetch") {
-            Some(f) => f,
-            None => Reflect::get(&js_sys::global(), &"fetch".into()).unwrap_or(JsValue::UNDEFINED),
-        };
-        let fetch = fetch.dyn_into::<Function>().map_err(|_| {
-            Thrown::invalid_input("option fetch must be a function (no global fetch found)")
-        })?;
-        Ok(TokenClient {
-            inner: Rc::new(Inner {
-                endpoint,
-                cache: TokenCache::new(CacheConfig::default()),
-                parse,
-                scope: scope_option(&options)?.unwrap_or_default(),
-                audience: string_option(&options, "audience")?,
-                resource: string_option(&options, "resource")?,
-                revocation_url: string_option(&options, "revocationUrl")?,
-                fetch,
-                timeout_ms: number_option(&options, "timeoutMs")?.unwrap_or(DEFAULT_TIMEOUT_MS),
-                flights: RefCell::new(HashMap::new()),
-                memo: RefCell::new(Memo::default()),
-            }),
+        Ok(Engine {
+            endpoint: TokenEndpoint {
+                url: token_url,
+                client_id,
+                client_secret: client_secret.map(Secret::new),
+                auth,
+            },
+            cache: TokenCache::new(CacheConfig::default()),
+            parse,
+            scope,
+            audience,
+            resource,
+            revocation_url,
         })
     }
 
-    /// A client-credentials token (RFC 6749 §4.4), from the cache when fresh enough.
-    /// `options.scope` replaces the client's default scope.
-    #[wasm_bindgen(js_name = clientCredentials, unchecked_return_type = "Promise<Token>")]
-    pub fn client_credentials(
-        &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "GetTokenOptions")] options: JsValue,
-    ) -> Promise {
-        let inner = Rc::clone(&self.inner);
-        future_to_promise(async move {
-            let grant = Grant::ClientCredentials {
-                scope: scope_option(&options)?.unwrap_or_else(|| inner.scope.clone()),
-                audience: inner.audience.clone(),
-                resource: inner.resource.clone(),
-            };
-            let token = get(&inner, grant, min_ttl_ms(&options)?, false).await?;
-            Ok(Token::into_js((*token).clone()))
+    /// Client credentials (RFC 6749 §4.4): `scope`, or the client's default scope.
+    #[wasm_bindgen(js_name = clientCredentials)]
+    pub fn client_credentials(&self, scope: Option<Vec<String>>) -> JsResult<Source> {
+        self.source(Grant::ClientCredentials {
+            scope: scope.unwrap_or_else(|| self.scope.clone()),
+            audience: self.audience.clone(),
+            resource: self.resource.clone(),
         })
     }
 
-    /// The client's token: client credentials with the default scope.
-    ///
-    /// The hot path of a busy caller: while the last token is surely fresh (see [`Memo`]), the
-    /// answer is an already-resolved Promise of the same `Token` object, without asking core.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Token>")]
-    pub fn token(&self) -> Promise {
-        let now = now();
-        if let Some(token) = self.inner.memo.borrow().get(now) {
-            return Promise::resolve(token);
-        }
-        // Past its bound the memo is dropped: core's view of time never runs backwards (an
-        // expired token stays expired after the clock jumps back), and the memo must not bring
-        // the token back either when the clock later reads an earlier time.
-        self.inner.memo.borrow_mut().clear();
-        let inner = Rc::clone(&self.inner);
-        future_to_promise(async move {
-            let token = get(&inner, inner.primary_grant(), 0, false).await?;
-            let js = Token::into_js((*token).clone());
-            inner.memo.borrow_mut().remember(&token, &js);
-            Ok(js)
-        })
-    }
-
-    /// A resource-owner password token (RFC 6749 §4.3), cached per user and scope.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Token>")]
+    /// Resource-owner password (RFC 6749 §4.3): `scope`, or the client's default scope.
     pub fn password(
         &self,
         username: String,
         password: String,
-        #[wasm_bindgen(unchecked_optional_param_type = "GetTokenOptions")] options: JsValue,
-    ) -> Promise {
-        let inner = Rc::clone(&self.inner);
-        future_to_promise(async move {
-            let grant = Grant::Password {
-                username,
-                password: Secret::new(password),
-                scope: scope_option(&options)?.unwrap_or_else(|| inner.scope.clone()),
-            };
-            let token = get(&inner, grant, min_ttl_ms(&options)?, false).await?;
-            Ok(Token::into_js((*token).clone()))
+        scope: Option<Vec<String>>,
+    ) -> JsResult<Source> {
+        self.source(Grant::Password {
+            username,
+            password: Secret::new(password),
+            scope: scope.unwrap_or_else(|| self.scope.clone()),
         })
     }
 
-    /// A refresh-token grant (RFC 6749 §6); an empty `scope` asks for the scope originally
-    /// granted. Cached under the refresh token, like any grant.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Token>")]
-    pub fn refresh(
-        &self,
-        #[wasm_bindgen(js_name = refreshToken)] refresh_token: String,
-        #[wasm_bindgen(unchecked_optional_param_type = "GetTokenOptions")] options: JsValue,
-    ) -> Promise {
-        let inner = Rc::clone(&self.inner);
-        future_to_promise(async move {
-            let grant = Grant::RefreshToken {
-                refresh_token: Secret::new(refresh_token),
-                scope: scope_option(&options)?.unwrap_or_default(),
-            };
-            let token = get(&inner, grant, min_ttl_ms(&options)?, false).await?;
-            Ok(Token::into_js((*token).clone()))
+    /// Refresh token (RFC 6749 §6). No `scope` asks for the scope originally granted.
+    pub fn refresh(&self, refresh_token: String, scope: Option<Vec<String>>) -> JsResult<Source> {
+        self.source(Grant::RefreshToken {
+            refresh_token: Secret::new(refresh_token),
+            scope: scope.unwrap_or_default(),
         })
     }
 
-    /// Revokes a token at `revocationUrl` (RFC 7009). Resolves when the server accepted it
-    /// (it also answers 200 for tokens it does not know, RFC 7009 §2.2); core's cache then drops
-    /// every entry holding the token, as access or refresh token, and the `token()` memo is
-    /// cleared, so the next call fetches a new token with the client's own grant.
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn revoke(
-        &self,
-        token: String,
-        #[wasm_bindgen(unchecked_optional_param_type = "RevokeOptions")] options: JsValue,
-    ) -> Promise {
-        let inner = Rc::clone(&self.inner);
-        future_to_promise(async move {
-            let url = inner
-                .revocation_url
-                .clone()
-                .ok_or_else(|| Thrown::invalid_input("revoke needs the option revocationUrl"))?;
-            let hint = match string_option(&options, "hint")?.as_deref() {
-                None => None,
-                Some("access_token") => Some(TokenTypeHint::AccessToken),
-                Some("refresh_token") => Some(TokenTypeHint::RefreshToken),
-                Some(_) => {
-                    return Err(Thrown::invalid_input(
-                        "option hint must be access_token or refresh_token",
-                    )
-                    .into())
-                }
-            };
-            let token = Secret::new(token);
-            let request = inner
-                .endpoint
-                .revocation_request(&url, &token, hint)
-                .map_err(Thrown::from)?;
-            let response = send(&inner.fetch, &request, Some(inner.timeout_ms))
-                .await
-                .map_err(Thrown::from)?;
-            check_revocation_response(&response, now()).map_err(Thrown::from)?;
-            inner.cache.forget_token(&token);
-            inner.memo.borrow_mut().clear();
-            Ok(JsValue::UNDEFINED)
-        })
-    }
-
-    /// Like `fetch(input, init)`, with `Authorization` set from the client's token. A 401 whose
-    /// `WWW-Authenticate` says `error="invalid_token"` (RFC 6750 §3.1) forces one new token and
-    /// one retry.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Response>")]
-    pub fn fetch(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "RequestInfo | URL")] input: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "RequestInit")] init: JsValue,
-    ) -> Promise {
-        let inner = Rc::clone(&self.inner);
-        future_to_promise(async move {
-            let token = get(&inner, inner.primary_grant(), 0, false).await?;
-            let response = authorized_fetch(&inner, &input, &init, &token).await?;
-            if !is_invalid_token(&response) {
-                return Ok(response);
+    /// The RFC 7009 §2.1 request revoking `token`, for `exchange`.
+    pub fn revocation(&self, token: String, hint: Option<String>) -> JsResult<JsValue> {
+        let url = self
+            .revocation_url
+            .as_deref()
+            .ok_or_else(|| Thrown::invalid_input("revoke needs the option revocationUrl"))?;
+        let hint = match hint.as_deref() {
+            None => None,
+            Some("access_token") => Some(TokenTypeHint::AccessToken),
+            Some("refresh_token") => Some(TokenTypeHint::RefreshToken),
+            Some(_) => {
+                return Err(Thrown::invalid_input(
+                    "option hint must be access_token or refresh_token",
+                ))
             }
-            inner.memo.borrow_mut().clear();
-            let token = get(&inner, inner.primary_grant(), 0, true).await?;
-            authorized_fetch(&inner, &input, &init, &token).await
-        })
+        };
+        let request = self
+            .endpoint
+            .revocation_request(url, &Secret::new(token), hint)?;
+        Ok(request_to_js(&request))
     }
 
-    /// The cache as JSON text (for `sessionStorage` or a file). Secrets only with
-    /// `includeSecrets: true`.
+    /// What `exchange` got for [`Engine::revocation`]: throws what the server refused (RFC 7009
+    /// §2.2.1) or the transport error. Once accepted (200 also for an unknown token, §2.2), the
+    /// cache drops every entry holding `token`, as access or refresh token.
+    pub fn revoked(&self, token: String, reply: &JsValue) -> JsResult<()> {
+        let response = response_from_js(reply)?;
+        check_revocation_response(&response, now())?;
+        self.cache.forget_token(&Secret::new(token));
+        Ok(())
+    }
+
+    /// The cache as JSON text; the tokens themselves only with `include_secrets`.
     #[wasm_bindgen(js_name = exportCache)]
-    pub fn export_cache(
-        &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "ExportCacheOptions")] options: JsValue,
-    ) -> JsResult<String> {
-        let options = ExportOptions {
-            include_secrets: bool_option(&options, "includeSecrets")?.unwrap_or(false),
-        };
-        let json = self.inner.cache.export(now(), options)?;
+    pub fn export_cache(&self, include_secrets: bool) -> JsResult<String> {
+        let json = self
+            .cache
+            .export(now(), ExportOptions { include_secrets })?;
         // The export is the method's output: handing it to the caller is its purpose.
         Ok(json.expose_secret().to_owned())
     }
 
-    /// Loads an `exportCache()` text. Expired entries, and entries whose key holds a longer-lived
-    /// token, are skipped; a corrupted text throws and leaves the cache untouched.
-    #[wasm_bindgen(js_name = importCache, unchecked_return_type = "ImportReport")]
-    pub fn import_cache(&self, json: &str) -> JsResult<JsValue> {
-        self.inner.memo.borrow_mut().clear();
-        let report = self.inner.cache.import(json, now())?;
-        let object = Object::new();
-        // A fresh plain object accepts every property; counts stay far below 2^53.
-        let _ = Reflect::set(
-            &object,
-            &"imported".into(),
+    /// Loads an `exportCache()` text: `[imported, skipped]`. A corrupted text throws and leaves
+    /// the cache untouched.
+    #[wasm_bindgen(js_name = importCache)]
+    pub fn import_cache(&self, json: &str) -> JsResult<Array> {
+        let report = self.cache.import(json, now())?;
+        // Counts stay far below 2^53.
+        Ok(Array::of2(
             &(report.imported as f64).into(),
-        );
-        let _ = Reflect::set(&object, &"skipped".into(), &(report.skipped as f64).into());
-        Ok(object.into())
+            &(report.skipped as f64).into(),
+        ))
     }
 
-    /// The cache's counters since the client was created.
-    #[wasm_bindgen(js_name = cacheStats, unchecked_return_type = "CacheStats")]
-    pub fn cache_stats(&self) -> JsValue {
+    /// The cache's counters, under their JS names (`staleHits`).
+    #[wasm_bindgen(js_name = cacheStats)]
+    pub fn cache_stats(&self) -> Object {
         let object = Object::new();
-        for (name, value) in self.inner.cache.stats().counters() {
+        for (name, value) in self.cache.stats().counters() {
             // Counters stay far below 2^53; a fresh plain object accepts every property.
             let _ = Reflect::set(
                 &object,
@@ -396,175 +188,172 @@ impl TokenClient {
                 &JsValue::from_f64(value as f64),
             );
         }
-        object.into()
+        object
     }
 }
 
-impl Inner {
-    /// The grant of `token()` and `fetch()`: client credentials with the default scope.
-    fn primary_grant(&self) -> Grant {
-        Grant::ClientCredentials {
-            scope: self.scope.clone(),
-            audience: self.audience.clone(),
-            resource: self.resource.clone(),
+impl Engine {
+    fn source(&self, grant: Grant) -> JsResult<Source> {
+        let source =
+            TokenSource::new(self.endpoint.clone(), grant, self.cache.clone(), self.parse)?;
+        Ok(Source {
+            source: Rc::new(source),
+            waiting: None,
+        })
+    }
+}
+
+/// One grant's token in the engine's cache: what a call of `TokenClient` looks up.
+#[wasm_bindgen(js_name = "__TokenSource", skip_typescript)]
+pub struct Source {
+    source: Rc<TokenSource>,
+    /// The other caller's flight the last `begin` said to wait for.
+    waiting: Option<WaitHandle>,
+}
+
+#[wasm_bindgen(js_class = "__TokenSource")]
+impl Source {
+    /// Core's next step at the current time, as `[token, flight, flightId]` (unused places
+    /// `undefined`): `[token]` use it; `[token, flight, id]` use it and run the flight in the
+    /// background (stale-while-revalidate); `[, flight, id]` run the flight, its outcome is this
+    /// caller's; `[, , id]` wait until flight `id` ends, then ask [`Source::waited`]. A key that is
+    /// backing off, or cannot get a token, throws its error. `min_ttl_ms` is the validity the
+    /// caller needs; `force` asks for a new token even if the cached one is fresh (it joins a
+    /// flight in progress and does not override a backoff).
+    pub fn begin(&mut self, min_ttl_ms: f64, force: bool) -> JsResult<Array> {
+        let none = &JsValue::UNDEFINED;
+        // `as` saturates an absurd min_ttl_ms.
+        Ok(match self.source.begin(now(), min_ttl_ms as i64, force) {
+            Step::Ready(token) => Array::of1(&token_js(&token)),
+            Step::ReadyAndRefresh(token, fetch) => {
+                let id = flight_id(&fetch);
+                Array::of3(&token_js(&token), &self.flight(fetch), &id)
+            }
+            Step::Send(fetch) => {
+                let id = flight_id(&fetch);
+                Array::of3(none, &self.flight(fetch), &id)
+            }
+            Step::Wait(handle) => {
+                // Flight ids count up from 1, far below 2^53.
+                let id = JsValue::from_f64(handle.flight_id() as f64);
+                self.waiting = Some(handle);
+                Array::of3(none, none, &id)
+            }
+            Step::Fail(error) => return Err(error.into()),
+        })
+    }
+
+    /// The outcome of the flight the last `begin` said to wait for, which is this caller's too
+    /// (`Step::Wait`): the token, or its error thrown. `undefined` when the flight was abandoned
+    /// (its caller gave up: `begin` again), or is not over yet (a flight of another client on the
+    /// same cache, which JS can only poll for).
+    pub fn waited(&mut self) -> JsResult<JsValue> {
+        match self.waiting.take().and_then(|handle| handle.try_result()) {
+            Some(Settled::Done(Ok(token))) => Ok(token_js(&token)),
+            Some(Settled::Done(Err(error))) => Err(error.into()),
+            Some(Settled::Abandoned) | None => Ok(JsValue::UNDEFINED),
         }
     }
 }
 
-async fn authorized_fetch(
-    inner: &Inner,
-    input: &JsValue,
-    init: &JsValue,
-    token: &tokensmith::Token,
-) -> Result<JsValue, JsValue> {
-    let authorization = token.authorization();
-    let pending =
-        fetch_with_authorization(&inner.fetch, input, init, authorization.expose_secret())
-            .map_err(|e| JsValue::from(Thrown::from(transport_error(e))))?;
-    JsFuture::from(Promise::resolve(&pending))
-        .await
-        .map_err(|e| Thrown::from(transport_error(e)).into())
+impl Source {
+    fn flight(&self, fetch: Fetch) -> JsValue {
+        Flight {
+            source: Rc::clone(&self.source),
+            fetch: Some(fetch),
+            sent_at: now(),
+        }
+        .into()
+    }
 }
 
-/// RFC 6750 §3.1: a 401 with a Bearer challenge whose `error` is `invalid_token`.
-fn is_invalid_token(response: &JsValue) -> bool {
-    let status = property(response, "status").and_then(|s| s.as_f64());
-    if status != Some(401.0) {
-        return false;
+fn flight_id(fetch: &Fetch) -> JsValue {
+    // Flight ids count up from 1, far below 2^53.
+    JsValue::from_f64(fetch.flight_id() as f64)
+}
+
+/// One flight: the request core built and its retries. Freeing it before it finished releases
+/// the key (core's `Fetch` drop): its waiters look up again.
+#[wasm_bindgen(js_name = "__TokenFlight", skip_typescript)]
+pub struct Flight {
+    source: Rc<TokenSource>,
+    /// `None` once the flight is over.
+    fetch: Option<Fetch>,
+    /// When the current request was sent: RFC 6749 §5.1 `expires_in` counts from the response,
+    /// and counting from the send is the safe side of that.
+    sent_at: UnixMillis,
+}
+
+#[wasm_bindgen(js_class = "__TokenFlight")]
+impl Flight {
+    /// The request to send now, for `exchange` (`undefined` once the flight is over).
+    pub fn request(&mut self) -> JsValue {
+        self.sent_at = now();
+        self.fetch
+            .as_ref()
+            .map_or(JsValue::UNDEFINED, |fetch| request_to_js(&fetch.request))
     }
-    let challenge = property(response, "headers")
-        .and_then(|headers| {
-            let get: Function = Reflect::get(&headers, &"get".into())
-                .ok()?
-                .dyn_into()
-                .ok()?;
-            get.call1(&headers, &"www-authenticate".into()).ok()
-        })
-        .and_then(|value| value.as_string());
-    challenge.is_some_and(|value| {
-        parse_www_authenticate_all(&value).iter().any(|c| {
-            c.scheme.eq_ignore_ascii_case("Bearer") && c.param("error") == Some("invalid_token")
-        })
+
+    /// What `exchange` got for [`Flight::request`]. Returns the token, or throws the flight's
+    /// error (both also settle every waiter through the cache), or returns the delay in
+    /// milliseconds after which `request` is to be sent again (a retry, core's backoff).
+    pub fn finish(&mut self, reply: &JsValue) -> JsResult<JsValue> {
+        let Some(fetch) = self.fetch.take() else {
+            return Err(Thrown::invalid_input("this token flight is over"));
+        };
+        match self
+            .source
+            .finish(fetch, response_from_js(reply), self.sent_at, now())
+        {
+            FinishStep::Done(Ok(token)) => Ok(token_js(&token)),
+            FinishStep::Done(Err(error)) => Err(error.into()),
+            FinishStep::RetryAfter { fetch, delay_ms } => {
+                self.fetch = Some(fetch);
+                // A backoff delay in milliseconds is far below 2^53.
+                Ok(JsValue::from_f64(delay_ms as f64))
+            }
+        }
+    }
+}
+
+/// The time (milliseconds since the epoch) until which `token()` may answer with `token`
+/// without asking core: the earliest refresh point core may have drawn for it (`issued_at +
+/// refresh_at_min_ms` of [`TimingBounds`]: before the jittered refresh point and before the skew
+/// window), so core would certainly answer "fresh" until then. `-Infinity` for a token without
+/// bounds (a lifetime of zero or less), which core never caches either.
+#[wasm_bindgen(js_name = "__tokenMemoUntil", skip_typescript)]
+pub fn memo_until(token: &Token) -> f64 {
+    let token = token.core();
+    TimingBounds::for_lifetime(token.lifetime_ms()).map_or(f64::NEG_INFINITY, |bounds| {
+        // Milliseconds since the epoch: exact in f64 below 2^53.
+        token
+            .issued_at
+            .plus_millis(bounds.refresh_at_min_ms)
+            .as_millis() as f64
     })
 }
 
-/// `scope` as an array or one space-delimited string (RFC 6749 §3.3).
-fn scope_option(options: &JsValue) -> JsResult<Option<Vec<String>>> {
-    let Some(value) = property(options, "scope") else {
-        return Ok(None);
-    };
-    if let Some(text) = value.as_string() {
-        return Ok(Some(
-            text.split(' ')
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect(),
-        ));
-    }
-    crate::convert::strings_option(options, "scope")
+/// RFC 6750 §3.1: a 401 whose `WWW-Authenticate` (`challenge`, the header's text) has a Bearer
+/// challenge with `error="invalid_token"`: the token is to be replaced and the request retried.
+#[wasm_bindgen(js_name = "__isInvalidToken", skip_typescript)]
+pub fn is_invalid_token(status: f64, challenge: Option<String>) -> bool {
+    status == 401.0
+        && challenge.is_some_and(|value| {
+            parse_www_authenticate_all(&value).iter().any(|c| {
+                c.scheme.eq_ignore_ascii_case("Bearer") && c.param("error") == Some("invalid_token")
+            })
+        })
 }
 
-/// `minTtl` (seconds) as milliseconds.
-fn min_ttl_ms(options: &JsValue) -> JsResult<i64> {
-    // Seconds to milliseconds; `as` saturates absurd values.
-    Ok((number_option(options, "minTtl")?.unwrap_or(0.0) * 1000.0) as i64)
+/// What the caller's `fetch` threw in `TokenClient.fetch`, as a `TransportError` (only the
+/// error's `name` is kept: a message may quote the URL).
+#[wasm_bindgen(js_name = "__fetchFailed", skip_typescript)]
+pub fn fetch_failed(error: &JsValue) -> JsValue {
+    Thrown::from(thrown(error)).into()
 }
 
-/// Where a flight leaves its outcome for the caller that started it.
-type FlightOutcome = Rc<RefCell<Option<Outcome>>>;
-
-/// The lookup loop of `core/src/client/mod.rs`, with Promises instead of threads. `force` asks
-/// core for a new token even if the cached one is fresh (a 401 `invalid_token`).
-async fn get(
-    inner: &Rc<Inner>,
-    grant: Grant,
-    min_ttl_ms: i64,
-    mut force: bool,
-) -> Result<Arc<tokensmith::Token>, JsValue> {
-    let source = TokenSource::new(
-        inner.endpoint.clone(),
-        grant,
-        inner.cache.clone(),
-        inner.parse,
-    )
-    .map_err(Thrown::from)?;
-    let source = Rc::new(source);
-    loop {
-        match source.begin(now(), min_ttl_ms, force) {
-            Step::Ready(token) => return Ok(token),
-            Step::ReadyAndRefresh(token, fetch) => {
-                // Stale-while-revalidate: the refresh runs on; its failure is recorded by core
-                // and does not touch the token returned here.
-                let _background = start_flight(inner, &source, fetch);
-                return Ok(token);
-            }
-            Step::Send(fetch) => {
-                let (flight, outcome) = start_flight(inner, &source, fetch);
-                JsFuture::from(flight).await?;
-                let outcome = outcome.borrow_mut().take();
-                return match outcome {
-                    Some(Ok(token)) => Ok(token),
-                    Some(Err(error)) => Err(Thrown::from(error).into()),
-                    // The flight's future always stores its outcome before resolving.
-                    None => {
-                        Err(Thrown::invalid_input("token flight ended without an outcome").into())
-                    }
-                };
-            }
-            Step::Wait(handle) => {
-                let flight = inner.flights.borrow().get(&handle.flight_id()).cloned();
-                match flight {
-                    // The flight's outcome is now in the cache (a token, or a backoff with its
-                    // error); the next `begin` returns it. A forced call is satisfied by the
-                    // flight it joined.
-                    Some(flight) => drop(JsFuture::from(flight).await),
-                    None => sleep_ms(UNKNOWN_FLIGHT_POLL_MS).await,
-                }
-                force = false;
-            }
-            Step::Fail(error) => return Err(Thrown::from(error).into()),
-        }
-    }
-}
-
-/// Runs a flight in the background and registers its Promise for the callers that will wait
-/// on it. The Promise resolves when the flight is over and never rejects.
-fn start_flight(
-    inner: &Rc<Inner>,
-    source: &Rc<TokenSource>,
-    fetch: Fetch,
-) -> (Promise, FlightOutcome) {
-    let id = fetch.flight_id();
-    let outcome: FlightOutcome = Rc::new(RefCell::new(None));
-    let (runner, source, slot) = (Rc::clone(inner), Rc::clone(source), Rc::clone(&outcome));
-    // future_to_promise starts the future in a microtask, so the Promise is registered below
-    // before the flight can end and remove it.
-    let promise = future_to_promise(async move {
-        let result = run(&runner, &source, fetch).await;
-        runner.flights.borrow_mut().remove(&id);
-        *slot.borrow_mut() = Some(result);
-        Ok(JsValue::UNDEFINED)
-    });
-    inner.flights.borrow_mut().insert(id, promise.clone());
-    (promise, outcome)
-}
-
-/// Sends a flight's request and its retries until core says the flight is over.
-async fn run(inner: &Inner, source: &TokenSource, mut fetch: Fetch) -> Outcome {
-    loop {
-        let sent_at = now();
-        let response = send(&inner.fetch, &fetch.request, Some(inner.timeout_ms)).await;
-        match source.finish(fetch, response, sent_at, now()) {
-            FinishStep::Done(outcome) => return outcome,
-            FinishStep::RetryAfter {
-                fetch: next,
-                delay_ms,
-            } => {
-                sleep_ms(delay_ms).await;
-                fetch = next;
-            }
-        }
-    }
+fn token_js(token: &tokensmith::Token) -> JsValue {
+    Token::into_js(token.clone())
 }
 
 /// `stale_hits` → `staleHits`: core's snake_case names in the package's JS naming.
