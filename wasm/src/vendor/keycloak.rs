@@ -1,7 +1,7 @@
 //! Keycloak: `keycloakTokenUrl`, and the engine of the JS `KeycloakClient` (offline tokens,
 //! "Token is not active").
 
-use super::{step, timeout_or_default, DONE, SEND};
+use super::{step, timeout_or_default, Call, VendorCall, DONE, SEND};
 use crate::convert::now;
 use crate::errors::{JsResult, Thrown};
 use crate::exchange::{request_to_js, response_from_js};
@@ -75,27 +75,26 @@ impl KeycloakEngine {
     }
 
     /// The call of an RFC 6749 §4.3 password grant with the client's scope.
-    pub fn password(&self, username: String, password: String) -> JsResult<KeycloakCall> {
+    pub fn password(&self, username: String, password: String) -> JsResult<VendorCall> {
         let grant = Grant::Password {
             username,
             password: Secret::new(password),
             scope: self.scope.clone(),
         };
-        KeycloakCall::new(&self.endpoint, &grant, false)
+        KeycloakCall::start(&self.endpoint, &grant, false)
     }
 
     /// The call of an RFC 6749 §6 refresh (no `scope`: the one originally granted).
-    pub fn refresh(&self, refresh_token: String) -> JsResult<KeycloakCall> {
+    pub fn refresh(&self, refresh_token: String) -> JsResult<VendorCall> {
         let grant = Grant::RefreshToken {
             refresh_token: Secret::new(refresh_token),
             scope: Vec::new(),
         };
-        KeycloakCall::new(&self.endpoint, &grant, true)
+        KeycloakCall::start(&self.endpoint, &grant, true)
     }
 }
 
 /// One token request, not cached: send it, then read the answer.
-#[wasm_bindgen(js_name = "__KeycloakCall", skip_typescript)]
 pub struct KeycloakCall {
     /// Carries the password or refresh token: sent, never logged.
     request: HttpRequest,
@@ -107,19 +106,16 @@ pub struct KeycloakCall {
 }
 
 impl KeycloakCall {
-    fn new(endpoint: &TokenEndpoint, grant: &Grant, refresh: bool) -> JsResult<KeycloakCall> {
-        Ok(KeycloakCall {
+    fn start(endpoint: &TokenEndpoint, grant: &Grant, refresh: bool) -> JsResult<VendorCall> {
+        Ok(VendorCall(Call::Keycloak(KeycloakCall {
             request: endpoint.token_request(grant)?,
             sent_at: None,
             refresh,
-        })
+        })))
     }
-}
 
-#[wasm_bindgen(js_class = "__KeycloakCall")]
-impl KeycloakCall {
     /// The request to send, then (given the reply) the `Token` or the error.
-    pub fn next(&mut self, reply: JsValue) -> JsResult<Array> {
+    pub(crate) fn next(&mut self, reply: JsValue) -> JsResult<Array> {
         let Some(sent_at) = self.sent_at else {
             self.sent_at = Some(now());
             return Ok(step(SEND, &request_to_js(&self.request)));

@@ -12,8 +12,9 @@ pub mod keycloak;
 pub mod sdx;
 pub mod ttm;
 
+use crate::errors::JsResult;
 use js_sys::Array;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
 
 /// Request timeout when `timeoutMs` is not given: 30 s, as for `TokenClient`. A rule (how long a
 /// token endpoint may take before its silence is a transport error), so the engines apply it and
@@ -42,6 +43,31 @@ pub(crate) const SLEEP: u32 = 1;
 pub(crate) const SPAWN: u32 = 2;
 /// The call is over: the value is its result.
 pub(crate) const DONE: u32 = 3;
+
+/// One call of an engine (a public method's run), as steps. One class for the three clients:
+/// each exported class costs its own glue in the package's JS.
+#[wasm_bindgen(js_name = "__VendorCall", skip_typescript)]
+pub struct VendorCall(Call);
+
+pub(crate) enum Call {
+    Ttm(ttm::TtmCall),
+    Sdx(sdx::SdxCall),
+    Keycloak(keycloak::KeycloakCall),
+}
+
+#[wasm_bindgen(js_class = "__VendorCall")]
+impl VendorCall {
+    /// The next step, given what the last sent request got (`undefined` after other steps).
+    /// Dropping the call (the driver frees it when it ends, error or not) releases whatever it
+    /// still holds: a tenant's or a token's single-flight ticket.
+    pub fn next(&mut self, reply: JsValue) -> JsResult<Array> {
+        match &mut self.0 {
+            Call::Ttm(call) => call.next(reply),
+            Call::Sdx(call) => call.next(reply),
+            Call::Keycloak(call) => call.next(reply),
+        }
+    }
+}
 
 /// `[kind, value]`.
 pub(crate) fn step(kind: u32, value: &JsValue) -> Array {

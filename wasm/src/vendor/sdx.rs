@@ -1,7 +1,9 @@
 //! The engine of the JS `SdxClient`: HxGN SDx/TruView password sign-in over core's
 //! `TokenSource`, and what happens when a server restart makes the refresh token worthless.
 
-use super::{step, timeout_or_default, DONE, MAX_WAIT_POLLS, SEND, SLEEP, WAIT_POLL_MS};
+use super::{
+    step, timeout_or_default, Call, VendorCall, DONE, MAX_WAIT_POLLS, SEND, SLEEP, WAIT_POLL_MS,
+};
 use crate::convert::now;
 use crate::errors::{JsResult, Thrown};
 use crate::exchange::{request_to_js, response_from_js};
@@ -72,7 +74,7 @@ impl SdxEngine {
     /// The sign-in of `username` (RFC 6749 §4.3, the application impersonating the user), as
     /// core's `SdxSignIn` plans it. With kept credentials the new source is in place at once.
     #[wasm_bindgen(js_name = signIn)]
-    pub fn sign_in(&self, username: String, password: String) -> JsResult<SdxCall> {
+    pub fn sign_in(&self, username: String, password: String) -> JsResult<VendorCall> {
         let plan = SdxSignIn::new(
             self.shared.endpoint.clone(),
             self.shared.cache.clone(),
@@ -91,12 +93,12 @@ impl SdxEngine {
     }
 
     /// The current token, refreshed when it expires.
-    pub fn token(&self) -> JsResult<SdxCall> {
+    pub fn token(&self) -> JsResult<VendorCall> {
         Ok(self.call(State::Begin(self.source()?), false))
     }
 
     /// A new token now, with the refresh token (RFC 6749 §6).
-    pub fn refresh(&self) -> JsResult<SdxCall> {
+    pub fn refresh(&self) -> JsResult<VendorCall> {
         Ok(self.call(State::Begin(self.source()?), true))
     }
 }
@@ -110,13 +112,13 @@ impl SdxEngine {
             .ok_or_else(|| Thrown::invalid_input("sign in first"))
     }
 
-    fn call(&self, state: State, force: bool) -> SdxCall {
-        SdxCall {
+    fn call(&self, state: State, force: bool) -> VendorCall {
+        VendorCall(Call::Sdx(SdxCall {
             shared: Rc::clone(&self.shared),
             state,
             force,
             polls: 0,
-        }
+        }))
     }
 }
 
@@ -139,7 +141,6 @@ enum State {
 }
 
 /// One `signIn`, `token` or `refresh` as steps.
-#[wasm_bindgen(js_name = "__SdxCall", skip_typescript)]
 pub struct SdxCall {
     shared: Rc<Shared>,
     state: State,
@@ -148,10 +149,9 @@ pub struct SdxCall {
     polls: u32,
 }
 
-#[wasm_bindgen(js_class = "__SdxCall")]
 impl SdxCall {
     /// The next step, given what the last sent request got (`undefined` after other steps).
-    pub fn next(&mut self, reply: JsValue) -> JsResult<Array> {
+    pub(crate) fn next(&mut self, reply: JsValue) -> JsResult<Array> {
         loop {
             match std::mem::replace(&mut self.state, State::Over) {
                 State::SignIn(exchange) => {
@@ -218,9 +218,7 @@ impl SdxCall {
             }
         }
     }
-}
 
-impl SdxCall {
     /// Without kept credentials a refused refresh becomes the error that says to regenerate the
     /// tokens (core's `sdx_client_error`).
     fn clear(&self, error: Arc<tokensmith::Error>) -> Thrown {

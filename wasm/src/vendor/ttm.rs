@@ -1,12 +1,14 @@
 //! The engine of the JS `TechnicalTokenManager`: core's TTM batch planner as steps.
 
-use super::{step, timeout_or_default, DONE, MAX_WAIT_POLLS, SEND, SLEEP, SPAWN, WAIT_POLL_MS};
+use super::{
+    step, timeout_or_default, Call, VendorCall, DONE, MAX_WAIT_POLLS, SEND, SLEEP, SPAWN,
+    WAIT_POLL_MS,
+};
 use crate::convert::now;
 use crate::errors::{JsResult, Thrown};
 use crate::exchange::{request_to_js, response_from_js};
 use crate::token::Token;
 use js_sys::{Array, Map};
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 use tokensmith::cache::{CacheConfig, Settled, TokenCache, WaitHandle};
@@ -72,25 +74,25 @@ impl TtmEngine {
     }
 
     /// The token of one user tenant; the call ends with a `Token`.
-    pub fn token(&self, user_tenant: String) -> TtmCall {
+    pub fn token(&self, user_tenant: String) -> VendorCall {
         TtmCall::tokens(&self.shared, Goal::One, vec![user_tenant])
     }
 
     /// Tokens of many user tenants; the call ends with a `Map` in the given order (duplicates
     /// once).
-    pub fn tokens(&self, user_tenants: Vec<String>) -> TtmCall {
+    pub fn tokens(&self, user_tenants: Vec<String>) -> VendorCall {
         TtmCall::tokens(&self.shared, Goal::Many, user_tenants)
     }
 
     /// The operator token, then every page of user tenants; the call ends with a `string[]`.
     #[wasm_bindgen(js_name = userTenants)]
-    pub fn user_tenants(&self) -> TtmCall {
+    pub fn user_tenants(&self) -> VendorCall {
         TtmCall::listing(&self.shared, Goal::Listing)
     }
 
     /// The listing, then the tokens of every listed tenant; the call ends with a `Map`.
     #[wasm_bindgen(js_name = allTokens)]
-    pub fn all_tokens(&self) -> TtmCall {
+    pub fn all_tokens(&self) -> VendorCall {
         TtmCall::listing(&self.shared, Goal::All)
     }
 }
@@ -132,14 +134,17 @@ enum Sent {
 /// retries after core's delay), poll the fetches of other calls for the tenants they are getting, and for the listing read
 /// every page. Dropping it (the driver frees it when the call ends, error or not) releases the
 /// tenants of every chunk not yet answered, so no key stays taken.
-#[wasm_bindgen(js_name = "__TtmCall", skip_typescript)]
 pub struct TtmCall {
     shared: Rc<Shared>,
     goal: Goal,
     stage: Stage,
     /// The tenants of the answer, each once, in the caller's order.
     order: Vec<String>,
-    got: HashMap<String, Arc<tokensmith::Token>>,
+    /// Tokens got so far, in arrival order; a later one for a tenant replaces an earlier one
+    /// (an aging token the plan served, then its refresh in an awaited chunk). A list, not a
+    /// hash map: the answer's `Map` does the lookups, and the module links no Rust hash map
+    /// for it (issue 6's size budget).
+    got: Vec<(String, Arc<tokensmith::Token>)>,
     /// Tenants to plan now.
     todo: Vec<String>,
     /// Tenants another call is fetching, with the handle of that fetch.
@@ -161,7 +166,7 @@ impl TtmCall {
             stage,
             todo: order.clone(),
             order,
-            got: HashMap::new(),
+            got: Vec::new(),
             waiting: Vec::new(),
             chunks: Vec::new(),
             sent: None,
@@ -170,13 +175,23 @@ impl TtmCall {
         }
     }
 
-    fn tokens(shared: &Rc<Shared>, goal: Goal, user_tenants: Vec<String>) -> TtmCall {
-        TtmCall::new(shared, goal, Stage::Tokens, unique_tenants(user_tenants))
+    fn tokens(shared: &Rc<Shared>, goal: Goal, user_tenants: Vec<String>) -> VendorCall {
+        VendorCall(Call::Ttm(TtmCall::new(
+            shared,
+            goal,
+            Stage::Tokens,
+            unique_tenants(user_tenants),
+        )))
     }
 
-    fn listing(shared: &Rc<Shared>, goal: Goal) -> TtmCall {
+    fn listing(shared: &Rc<Shared>, goal: Goal) -> VendorCall {
         let host = shared.ttm.host_tenant().to_owned();
-        TtmCall::new(shared, goal, Stage::Operator, vec![host])
+        VendorCall(Call::Ttm(TtmCall::new(
+            shared,
+            goal,
+            Stage::Operator,
+            vec![host],
+        )))
     }
 
     /// Plan the next round or move to the next stage.
@@ -203,7 +218,7 @@ impl TtmCall {
                     let mut background =
                         TtmCall::new(&self.shared, Goal::Background, Stage::Tokens, Vec::new());
                     background.chunks = plan.background;
-                    return Ok(step(SPAWN, &background.into()));
+                    return Ok(step(SPAWN, &VendorCall(Call::Ttm(background)).into()));
                 }
                 continue;
             }
@@ -215,7 +230,7 @@ impl TtmCall {
                 for (tenant, handle) in std::mem::take(&mut self.waiting) {
                     match handle.try_result() {
                         Some(Settled::Done(Ok(token))) => {
-                            self.got.insert(tenant, token);
+                            self.got.push((tenant, token));
                         }
                         Some(Settled::Done(Err(error))) => return Err(Thrown::from(error)),
                         Some(Settled::Abandoned) => self.todo.push(tenant),
@@ -238,10 +253,9 @@ impl TtmCall {
             match std::mem::replace(&mut self.stage, Stage::Listed) {
                 Stage::Operator => {
                     let operator = self
-                        .got
-                        .remove(self.shared.ttm.host_tenant())
+                        .latest(self.shared.ttm.host_tenant())
                         .ok_or_else(|| Thrown::invalid_input("no operator token"))?;
-                    self.stage = Stage::Page(0, operator);
+                    self.stage = Stage::Page(0, Arc::clone(operator));
                 }
                 Stage::Page(number, operator) => {
                     let request = self
@@ -267,6 +281,15 @@ impl TtmCall {
         }
     }
 
+    /// The latest token got for `tenant`.
+    fn latest(&self, tenant: &str) -> Option<&Arc<tokensmith::Token>> {
+        self.got
+            .iter()
+            .rev()
+            .find(|(t, _)| t == tenant)
+            .map(|(_, token)| token)
+    }
+
     /// The call's result once every tenant has its token.
     fn answer(&mut self) -> JsResult<Array> {
         let value = match self.goal {
@@ -274,19 +297,29 @@ impl TtmCall {
                 let token = self
                     .order
                     .first()
-                    .and_then(|t| self.got.get(t))
+                    .and_then(|t| self.latest(t))
                     .ok_or_else(|| Thrown::invalid_input("no token for the user tenant"))?;
                 Token::into_js((**token).clone())
             }
             Goal::Background => JsValue::UNDEFINED,
             Goal::Many | Goal::Listing | Goal::All => {
+                // A JS Map iterates in insertion order: the caller's order first, then every
+                // token in arrival order (the latest for a tenant wins); a tenant that got none
+                // (its request could not be built) is left out, as before.
                 let map = Map::new();
                 for tenant in &self.order {
-                    if let Some(token) = self.got.get(tenant) {
-                        map.set(
-                            &JsValue::from_str(tenant),
-                            &Token::into_js((**token).clone()),
-                        );
+                    map.set(&JsValue::from_str(tenant), &JsValue::UNDEFINED);
+                }
+                for (tenant, token) in &self.got {
+                    map.set(
+                        &JsValue::from_str(tenant),
+                        &Token::into_js((**token).clone()),
+                    );
+                }
+                for tenant in &self.order {
+                    let key = JsValue::from_str(tenant);
+                    if map.get(&key).is_undefined() {
+                        map.delete(&key);
                     }
                 }
                 map.into()
@@ -296,10 +329,9 @@ impl TtmCall {
     }
 }
 
-#[wasm_bindgen(js_class = "__TtmCall")]
 impl TtmCall {
     /// The next step, given what the last sent request got (`undefined` after other steps).
-    pub fn next(&mut self, reply: JsValue) -> JsResult<Array> {
+    pub(crate) fn next(&mut self, reply: JsValue) -> JsResult<Array> {
         if let Some((sent, sent_at)) = self.sent.take() {
             let response = response_from_js(&reply);
             match sent {
@@ -310,7 +342,7 @@ impl TtmCall {
                             .ttm
                             .complete_batch(&shared.cache, chunk, response, sent_at, now());
                     for (tenant, outcome) in done.results {
-                        self.got.insert(tenant, outcome.map_err(Thrown::from)?);
+                        self.got.push((tenant, outcome.map_err(Thrown::from)?));
                     }
                     if !done.retry.is_empty() {
                         self.chunks.extend(done.retry);
