@@ -131,9 +131,9 @@ enum Sent {
 }
 
 /// One public call as steps: plan over the cache, send the chunks one after the other (their
-/// retries after core's delay), poll the fetches of other calls for the tenants they are getting, and for the listing read
-/// every page. Dropping it (the driver frees it when the call ends, error or not) releases the
-/// tenants of every chunk not yet answered, so no key stays taken.
+/// retries after core's delay), poll the fetches other calls make for tenants they are getting,
+/// and for the listing read every page. Dropping it (the driver frees it when the call ends,
+/// error or not) releases the tenants of every chunk not yet answered, so no key stays taken.
 pub struct TtmCall {
     shared: Rc<Shared>,
     goal: Goal,
