@@ -303,7 +303,13 @@ pub struct OAuthError {
 
 impl fmt::Display for OAuthError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (HTTP {})", self.code.as_str(), self.status)?;
+        // The status as u32: one integer formatter less in the wasm module than a u16 (issue 6).
+        write!(
+            f,
+            "{} (HTTP {})",
+            self.code.as_str(),
+            u32::from(self.status)
+        )?;
         if let Some(d) = &self.description {
             write!(f, ": {d}")?;
         }
@@ -377,7 +383,7 @@ impl fmt::Display for UnexpectedResponse {
             f,
             "unexpected response: {} (HTTP {}",
             self.reason.description(),
-            self.status
+            u32::from(self.status)
         )?;
         if let Some(ct) = &self.content_type {
             write!(f, ", {ct}")?;
