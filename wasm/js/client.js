@@ -11,7 +11,7 @@ import {
   __isInvalidToken as isInvalidToken,
   __fetchFailed as fetchFailed,
 } from "#native";
-import { TokenError } from "./errors.js";
+import { boolOption, disposable, fetchOption, numberOption, required, stringOption, stringsOption } from "./options.js";
 import { exchange, sleep } from "./http.js";
 
 // Request timeout when `timeoutMs` is not given: 30 s, the common default of HTTP clients; a
@@ -45,10 +45,7 @@ export class TokenClient {
     const clientId = required(options, "clientId");
     const clientSecret = stringOption(options, "clientSecret");
     const defaultLifetime = numberOption(options, "defaultLifetime");
-    const fetchImpl = option(options, "fetch") ?? globalThis.fetch;
-    if (typeof fetchImpl !== "function") {
-      throw invalidInput("option fetch must be a function (no global fetch found)");
-    }
+    const fetchImpl = fetchOption(options);
     const scope = scopeOption(options) ?? [];
     const audience = stringOption(options, "audience");
     const resource = stringOption(options, "resource");
@@ -147,7 +144,7 @@ export class TokenClient {
 
   /** The cache as JSON text. Secrets only with `includeSecrets: true`. */
   exportCache(options) {
-    return this.#engine.exportCache(booleanOption(options, "includeSecrets") ?? false);
+    return this.#engine.exportCache(boolOption(options, "includeSecrets"));
   }
 
   /** Loads an `exportCache()` text; a corrupted text throws and leaves the cache untouched. */
@@ -238,7 +235,7 @@ export class TokenClient {
   }
 }
 
-if (Symbol.dispose) TokenClient.prototype[Symbol.dispose] = TokenClient.prototype.free;
+disposable(TokenClient);
 
 /** Whether `response` says the token was refused (the rule is core's, see `__isInvalidToken`). */
 function invalidToken(response) {
@@ -252,56 +249,10 @@ function invalidToken(response) {
   return isInvalidToken(typeof status === "number" ? status : 0, typeof challenge === "string" ? challenge : undefined);
 }
 
-// Option bags to plain arguments: the checks of the values' JS types, with the messages and the
-// code (`invalid_input`, core's `Error::InvalidInput`) the Rust conversions had.
-
-function invalidInput(message) {
-  // The text of core's `Error::InvalidInput` Display.
-  return new TokenError(`invalid input: ${message}`, "invalid_input");
-}
-
-/** An option; `undefined` when the bag or the option is `undefined` or `null`. */
-function option(bag, key) {
-  return bag?.[key] ?? undefined;
-}
-
-function stringOption(bag, key) {
-  const value = option(bag, key);
-  if (value !== undefined && typeof value !== "string") throw invalidInput(`option ${key} must be a string`);
-  return value;
-}
-
-function required(bag, key) {
-  const value = stringOption(bag, key);
-  if (value === undefined) throw invalidInput(`option ${key} is required`);
-  return value;
-}
-
-/** A finite, non-negative number. */
-function numberOption(bag, key) {
-  const value = option(bag, key);
-  if (value !== undefined && !(typeof value === "number" && Number.isFinite(value) && value >= 0)) {
-    throw invalidInput(`option ${key} must be a non-negative number`);
-  }
-  return value;
-}
-
-function booleanOption(bag, key) {
-  const value = option(bag, key);
-  if (value !== undefined && typeof value !== "boolean") throw invalidInput(`option ${key} must be a boolean`);
-  return value;
-}
-
-/** `scope` as an array, or one space-delimited string (RFC 6749 §3.3). */
+/** `scope` as an array, or one space-delimited string (RFC 6749 §3.3); absent is `undefined`
+ * (the client's default scope, or for `refresh` the scope originally granted). */
 function scopeOption(bag) {
-  const value = option(bag, "scope");
-  if (value === undefined) return undefined;
-  if (typeof value === "string") return value.split(" ").filter((s) => s !== "");
-  // for…of, unlike `every`, also visits the holes of a sparse array.
-  let strings = Array.isArray(value);
-  if (strings) for (const item of value) strings &&= typeof item === "string";
-  if (!strings) throw invalidInput("option scope must be an array of strings");
-  return value;
+  return bag?.scope == null ? undefined : stringsOption(bag, "scope", true);
 }
 
 /** `minTtl` (seconds) as milliseconds. */

@@ -4,7 +4,8 @@
 // verifies as verifyJwt does.
 import { __Jwks } from "#native";
 import { exchange } from "./http.js";
-import { invalid, optional, verifyArgs, verifyPrepared } from "./jwt.js";
+import { verifyArgs, verifyPrepared } from "./jwt.js";
+import { disposable, invalid, numberOption, stringOption } from "./options.js";
 
 /**
  * Verifies JWTs with the key set published at `jwksUrl` (RFC 7517 §5), fetched on first use and
@@ -23,11 +24,11 @@ export class RemoteJwks {
 
   /** See `RemoteJwksOptions`. */
   constructor(options) {
-    const url = optional(options, "jwksUrl", "string");
+    const url = stringOption(options, "jwksUrl");
     if (url === undefined) throw invalid("option jwksUrl is required");
     const fetchImpl = options?.fetch ?? globalThis.fetch;
     if (typeof fetchImpl !== "function") throw invalid("option fetch must be a function");
-    const timeoutMs = optional(options, "timeoutMs", "number");
+    const timeoutMs = numberOption(options, "timeoutMs");
     this.#fetch = fetchImpl;
     this.#native = new __Jwks(url, timeoutMs);
   }
@@ -74,4 +75,4 @@ export class RemoteJwks {
   }
 }
 
-if (Symbol.dispose) RemoteJwks.prototype[Symbol.dispose] = RemoteJwks.prototype.free;
+disposable(RemoteJwks);

@@ -3,7 +3,7 @@
 // crypto). This module turns the options into plain arguments, calls crypto.subtle, and keeps the
 // imported public keys.
 import { __keyCacheCapacity, __prepareVerify } from "#native";
-import { TokenError } from "./errors.js";
+import { boolOption, invalid, numberOption, stringOption, stringsOption } from "./options.js";
 
 /** `verifyJwt`'s imported public keys, by the identity Rust gives (see `rememberKey`). */
 const moduleKeys = new Map();
@@ -30,12 +30,12 @@ export async function verifyJwt(token, jwks, options) {
  */
 export function verifyArgs(options) {
   const args = [
-    strings(options, "algorithms"),
-    optional(options, "issuer", "string"),
-    optional(options, "audience", "string"),
-    optional(options, "leeway", "number"),
-    optional(options, "allowMissingExpInsecure", "boolean") ?? false,
-    strings(options, "understoodCrit"),
+    stringsOption(options, "algorithms"),
+    stringOption(options, "issuer"),
+    stringOption(options, "audience"),
+    numberOption(options, "leeway"),
+    boolOption(options, "allowMissingExpInsecure"),
+    stringsOption(options, "understoodCrit"),
   ];
   const date = options?.currentDate;
   if (date == null) {
@@ -84,33 +84,4 @@ function rememberKey(cache, id, key) {
   if (cache.has(id)) return;
   if (cache.size >= __keyCacheCapacity()) cache.delete(cache.keys().next().value);
   cache.set(id, key);
-}
-
-/** A caller input error, as core words it (`Error::InvalidInput`). @internal */
-export function invalid(what) {
-  return new TokenError(`invalid input: ${what}`, "invalid_input");
-}
-
-/** Option `key` of `bag` if it is of `type` ("number": finite and non-negative), undefined if
- * absent (or null); otherwise throws. @internal */
-export function optional(bag, key, type) {
-  const value = bag?.[key];
-  if (value == null) return undefined;
-  if (type === "number" ? typeof value === "number" && Number.isFinite(value) && value >= 0 : typeof value === type) {
-    return value;
-  }
-  throw invalid(`option ${key} must be ${type === "number" ? "a non-negative number" : `a ${type}`}`);
-}
-
-/** A string-array option; a single string counts as a one-element array, absent as empty. */
-function strings(bag, key) {
-  const value = bag?.[key];
-  if (value == null) return [];
-  if (typeof value === "string") return [value];
-  if (Array.isArray(value)) {
-    let all = true;
-    for (let i = 0; i < value.length; i++) all &&= typeof value[i] === "string";
-    if (all) return value;
-  }
-  throw invalid(`option ${key} must be an array of strings`);
 }

@@ -6,16 +6,16 @@
 // hold the engine, the fetch and the timeout only, so printing an instance shows nothing.
 
 import { __KeycloakEngine, __SdxEngine, __TtmEngine, keycloakTokenUrl } from "#native";
+import { drive } from "./vendor-drive.js";
 import {
   boolOption,
   disposable,
-  drive,
   fetchOption,
   numberOption,
   required,
   stringOption,
   stringsOption,
-} from "./vendor-drive.js";
+} from "./options.js";
 
 /**
  * Siemens Insights Hub Technical Token Manager: tokens per user tenant, cached per (host

@@ -41,11 +41,6 @@ pub fn object_to_js(map: &tokensmith::json::Map) -> JsValue {
     JSON::parse(&map.to_json()).unwrap_or_else(|_| Object::new().into())
 }
 
-/// `JSON.stringify(value)`; `None` for `undefined`, functions, or values with cycles.
-pub fn stringify(value: &JsValue) -> Option<String> {
-    JSON::stringify(value).ok().and_then(|s| s.as_string())
-}
-
 /// An option bag property; `None` when the bag or the property is `undefined` or `null`.
 pub fn property(bag: &JsValue, key: &str) -> Option<JsValue> {
     if bag.is_undefined() || bag.is_null() {
@@ -54,28 +49,6 @@ pub fn property(bag: &JsValue, key: &str) -> Option<JsValue> {
     Reflect::get(bag, &JsValue::from_str(key))
         .ok()
         .filter(|v| !v.is_undefined() && !v.is_null())
-}
-
-/// A string option; present but not a string is refused.
-pub fn string_option(bag: &JsValue, key: &str) -> JsResult<Option<String>> {
-    match property(bag, key) {
-        None => Ok(None),
-        Some(value) => value
-            .as_string()
-            .map(Some)
-            .ok_or_else(|| Thrown::invalid_input(format!("option {key} must be a string"))),
-    }
-}
-
-/// A boolean option; present but not a boolean is refused.
-pub fn bool_option(bag: &JsValue, key: &str) -> JsResult<Option<bool>> {
-    match property(bag, key) {
-        None => Ok(None),
-        Some(value) => value
-            .as_bool()
-            .map(Some)
-            .ok_or_else(|| Thrown::invalid_input(format!("option {key} must be a boolean"))),
-    }
 }
 
 /// A finite, non-negative number option; anything else present is refused.
@@ -89,23 +62,6 @@ pub fn number_option(bag: &JsValue, key: &str) -> JsResult<Option<f64>> {
             ))),
         },
     }
-}
-
-/// A string-array option (a single string is accepted as a one-element array).
-pub fn strings_option(bag: &JsValue, key: &str) -> JsResult<Option<Vec<String>>> {
-    let Some(value) = property(bag, key) else {
-        return Ok(None);
-    };
-    if let Some(one) = value.as_string() {
-        return Ok(Some(vec![one]));
-    }
-    let refused = || Thrown::invalid_input(format!("option {key} must be an array of strings"));
-    let array = value.dyn_into::<Array>().map_err(|_| refused())?;
-    array
-        .iter()
-        .map(|item| item.as_string().ok_or_else(refused))
-        .collect::<JsResult<Vec<_>>>()
-        .map(Some)
 }
 
 /// Bytes from a string (UTF-8) or a `Uint8Array`.

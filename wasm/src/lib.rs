@@ -10,7 +10,6 @@ pub mod client;
 pub mod convert;
 pub mod errors;
 pub mod exchange;
-pub mod http;
 pub mod jwks;
 pub mod jwt;
 pub mod pat;
