@@ -169,6 +169,28 @@ mod tests {
         }
     }
 
+    /// The implementation `parse_decimal` had before core's own converter: a shape filter, then
+    /// std's float parser.
+    fn parse_decimal_with_std(s: &str) -> Option<f64> {
+        let s = s.trim();
+        let shaped = s.bytes().any(|b| b.is_ascii_digit())
+            && s.bytes()
+                .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'));
+        if !shaped {
+            return None;
+        }
+        s.parse::<f64>().ok().filter(|v| !v.is_nan())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parse_decimal_as_before(text in "[ 0-9+.eE-]{0,20}|[ 0-9.infatyNAx+-]{0,8}") {
+            let ours = parse_decimal(&text).map(f64::to_bits);
+            let before = parse_decimal_with_std(&text).map(f64::to_bits);
+            proptest::prop_assert_eq!(ours, before, "{:?}", text);
+        }
+    }
+
     #[test]
     fn clamping() {
         assert_eq!(clamped_millis(0.0, YEAR), 0);
