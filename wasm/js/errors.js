@@ -46,8 +46,19 @@ export class JwtError extends TokenError {}
 /** A personal access token is malformed or could not be generated. */
 export class PatError extends TokenError {}
 
-// `name` on each prototype (not an own property), so `err.name` and the stack's first line show
-// the class. Listed once; the map also serves `createError`.
+// The classes' names written out, not read from `cls.name`: the shipped bundle minifies
+// identifiers (wasm/bundle.mjs), which would rename them. `name` goes on each class and on each
+// prototype (not an own property of the errors), so `err.name` and the stack's first line show
+// the class.
+export function nameClasses(classes) {
+  for (const [name, cls] of Object.entries(classes)) {
+    Object.defineProperty(cls, "name", { value: name, configurable: true });
+    if (cls.prototype instanceof Error) {
+      Object.defineProperty(cls.prototype, "name", { value: name, writable: true, configurable: true, enumerable: false });
+    }
+  }
+}
+
 const FAMILIES = {
   oauth: OAuthError,
   response: ResponseError,
@@ -55,14 +66,7 @@ const FAMILIES = {
   jwt: JwtError,
   pat: PatError,
 };
-for (const cls of [TokenError, ...Object.values(FAMILIES)]) {
-  Object.defineProperty(cls.prototype, "name", {
-    value: cls.name,
-    writable: true,
-    configurable: true,
-    enumerable: false,
-  });
-}
+nameClasses({ TokenError, OAuthError, ResponseError, TransportError, JwtError, PatError });
 
 /**
  * Builds the error object for a core error of `family` (`ErrorFamily::as_str`). Families without

@@ -23,3 +23,11 @@ export { TokenClient } from "./client.js";
 export { verifyJwt } from "./jwt.js";
 export { RemoteJwks } from "./jwks.js";
 export { TechnicalTokenManager, KeycloakClient, SdxClient } from "./vendor.js";
+
+// The public classes keep their names in the minified bundle (stack traces, `constructor.name`).
+import { Token } from "#native";
+import { nameClasses } from "./errors.js";
+import { TokenClient } from "./client.js";
+import { RemoteJwks } from "./jwks.js";
+import { TechnicalTokenManager, KeycloakClient, SdxClient } from "./vendor.js";
+nameClasses({ Token, TokenClient, RemoteJwks, TechnicalTokenManager, KeycloakClient, SdxClient });
