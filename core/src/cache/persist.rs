@@ -324,20 +324,33 @@ pub(crate) fn parse(json: &str) -> Result<Vec<Imported>, CacheError> {
         });
     }
     let doc = read_doc(value).ok_or(WRONG_SHAPE)?;
-    doc.entries
-        .into_iter()
-        .enumerate()
-        .map(|(index, r)| {
-            entry_from_record(r).map_err(|reason| CacheError::InvalidEntry { index, reason })
-        })
-        .collect()
+    // A loop, not `map(…).collect::<Result<…>>()`: the same code, without an iterator adapter
+    // around it in the wasm module.
+    let mut imported = Vec::with_capacity(doc.entries.len());
+    for (index, r) in doc.entries.into_iter().enumerate() {
+        match entry_from_record(r) {
+            Ok(entry) => imported.push(entry),
+            Err(reason) => return Err(CacheError::InvalidEntry { index, reason }),
+        }
+    }
+    Ok(imported)
 }
 
 // Reading. Every object must have exactly the known members (unknown ones are refused);
 // optional members may be missing or `null`.
+//
+// A member that is missing or has the wrong type marks its object bad and reads as an empty
+// value; the record is built in full and refused once, at the end (`Members::done`). Returning
+// at each failed read instead (`?` inside the struct literal) makes the compiler write, at every
+// read, code dropping the fields read before it: that was most of the importer's size in the
+// wasm module.
 
 /// The members of an object that has no others than `known`.
-struct Members(Map);
+struct Members {
+    map: Map,
+    /// Every member read so far was present (if required) and of the right type.
+    ok: bool,
+}
 
 impl Members {
     fn of(value: Value, known: &[&str]) -> Option<Self> {
@@ -345,44 +358,69 @@ impl Members {
             return None;
         };
         let all_known = map.keys().all(|k| known.contains(&k.as_str()));
-        all_known.then_some(Members(map))
+        all_known.then_some(Members { map, ok: true })
+    }
+
+    /// `record` if every read was good.
+    fn done<T>(self, record: T) -> Option<T> {
+        self.ok.then_some(record)
+    }
+
+    /// Records a bad read and gives its stand-in value.
+    fn bad<T: Default>(&mut self) -> T {
+        self.ok = false;
+        T::default()
+    }
+
+    /// A required member.
+    fn required(&mut self, name: &str) -> Option<Value> {
+        let value = self.map.remove(name);
+        if value.is_none() {
+            self.ok = false;
+        }
+        value
     }
 
     /// A member that may be missing or `null`.
     fn optional(&mut self, name: &str) -> Option<Value> {
-        self.0.remove(name).filter(|v| !v.is_null())
+        self.map.remove(name).filter(|v| !v.is_null())
     }
 
-    fn string(&mut self, name: &str) -> Option<String> {
-        match self.0.remove(name)? {
-            Value::String(s) => Some(s),
-            _ => None,
+    fn string(&mut self, name: &str) -> String {
+        match self.map.remove(name) {
+            Some(Value::String(s)) => s,
+            _ => self.bad(),
         }
     }
 
-    fn opt_string(&mut self, name: &str) -> Option<Option<String>> {
+    fn opt_string(&mut self, name: &str) -> Option<String> {
         match self.optional(name) {
-            None => Some(None),
-            Some(Value::String(s)) => Some(Some(s)),
-            Some(_) => None,
+            None => None,
+            Some(Value::String(s)) => Some(s),
+            Some(_) => self.bad(),
         }
     }
 
-    fn int(&mut self, name: &str) -> Option<i64> {
-        self.0.remove(name)?.as_i64()
+    fn int(&mut self, name: &str) -> i64 {
+        match self.map.remove(name).and_then(|v| v.as_i64()) {
+            Some(n) => n,
+            None => self.bad(),
+        }
     }
 
-    fn strings(value: Value) -> Option<Vec<String>> {
+    /// An array of strings.
+    fn strings(&mut self, value: Value) -> Vec<String> {
         let Value::Array(items) = value else {
-            return None;
+            return self.bad();
         };
-        items
-            .into_iter()
-            .map(|v| match v {
-                Value::String(s) => Some(s),
-                _ => None,
-            })
-            .collect()
+        let mut out = Vec::with_capacity(items.len());
+        for v in items {
+            match v {
+                Value::String(s) => out.push(s),
+                _ => return self.bad(),
+            }
+        }
+        out
     }
 }
 
@@ -391,17 +429,17 @@ fn read_doc(value: Value) -> Option<ExportDoc> {
         value,
         &["version", "exported_at", "secrets_included", "entries"],
     )?;
-    let version = m.0.remove("version")?.as_u64()?;
-    let exported_at = m.int("exported_at")?;
-    let secrets_included = m.0.remove("secrets_included")?.as_bool()?;
-    let Value::Array(items) = m.0.remove("entries")? else {
+    let version = m.map.remove("version")?.as_u64()?;
+    let exported_at = m.int("exported_at");
+    let secrets_included = m.map.remove("secrets_included")?.as_bool()?;
+    let Value::Array(items) = m.map.remove("entries")? else {
         return None;
     };
-    let entries = items
-        .into_iter()
-        .map(read_entry)
-        .collect::<Option<Vec<_>>>()?;
-    Some(ExportDoc {
+    let mut entries = Vec::with_capacity(items.len());
+    for item in items {
+        entries.push(read_entry(item)?);
+    }
+    m.done(ExportDoc {
         version,
         exported_at,
         secrets_included,
@@ -411,20 +449,22 @@ fn read_doc(value: Value) -> Option<ExportDoc> {
 
 fn read_entry(value: Value) -> Option<EntryRecord> {
     let mut m = Members::of(value, &["key", "token", "refresh"])?;
-    let key = read_key(m.0.remove("key")?)?;
+    let key = m.required("key").and_then(read_key);
+    // Outer `None`: present but bad; `Some(None)`: missing or `null`.
     let token = m
         .optional("token")
-        .map(read_token)
-        .map_or(Some(None), |t| t.map(Some))?;
+        .map_or(Some(None), |t| read_token(t).map(Some));
     let refresh = m
         .optional("refresh")
-        .map(read_refresh)
-        .map_or(Some(None), |r| r.map(Some))?;
-    Some(EntryRecord {
-        key,
-        token,
-        refresh,
-    })
+        .map_or(Some(None), |r| read_refresh(r).map(Some));
+    match (key, token, refresh) {
+        (Some(key), Some(token), Some(refresh)) => Some(EntryRecord {
+            key,
+            token,
+            refresh,
+        }),
+        _ => None,
+    }
 }
 
 fn read_key(value: Value) -> Option<KeyRecord> {
@@ -442,17 +482,21 @@ fn read_key(value: Value) -> Option<KeyRecord> {
             "discriminator",
         ],
     )?;
-    Some(KeyRecord {
-        endpoint: m.string("endpoint")?,
-        client_id: m.string("client_id")?,
-        auth_method: m.string("auth_method")?,
-        grant_type: m.string("grant_type")?,
-        scopes: Members::strings(m.0.remove("scopes")?)?,
-        audience: m.opt_string("audience")?,
-        resource: m.opt_string("resource")?,
-        subject: m.opt_string("subject")?,
-        discriminator: m.opt_string("discriminator")?,
-    })
+    let record = KeyRecord {
+        endpoint: m.string("endpoint"),
+        client_id: m.string("client_id"),
+        auth_method: m.string("auth_method"),
+        grant_type: m.string("grant_type"),
+        scopes: match m.required("scopes") {
+            Some(v) => m.strings(v),
+            None => Vec::new(),
+        },
+        audience: m.opt_string("audience"),
+        resource: m.opt_string("resource"),
+        subject: m.opt_string("subject"),
+        discriminator: m.opt_string("discriminator"),
+    };
+    m.done(record)
 }
 
 fn read_token(value: Value) -> Option<TokenRecord> {
@@ -470,40 +514,41 @@ fn read_token(value: Value) -> Option<TokenRecord> {
             "extra_keys",
         ],
     )?;
-    Some(TokenRecord {
-        access_token: m.opt_string("access_token")?,
-        token_type: m.string("token_type")?,
-        issued_at: m.int("issued_at")?,
-        expires_at: m.int("expires_at")?,
-        expiry_source: m.string("expiry_source")?,
-        scope: match m.optional("scope") {
-            None => None,
-            Some(v) => Some(Members::strings(v)?),
-        },
-        id_token: m.opt_string("id_token")?,
+    let record = TokenRecord {
+        access_token: m.opt_string("access_token"),
+        token_type: m.string("token_type"),
+        issued_at: m.int("issued_at"),
+        expires_at: m.int("expires_at"),
+        expiry_source: m.string("expiry_source"),
+        scope: m.optional("scope").map(|v| m.strings(v)),
+        id_token: m.opt_string("id_token"),
         extra: match m.optional("extra") {
             None => None,
             Some(Value::Object(map)) => Some(map),
-            Some(_) => return None,
+            Some(_) => m.bad(),
         },
         extra_keys: match m.optional("extra_keys") {
             None => Vec::new(),
-            Some(v) => Members::strings(v)?,
+            Some(v) => m.strings(v),
         },
-    })
+    };
+    m.done(record)
 }
 
 fn read_refresh(value: Value) -> Option<RefreshRecord> {
     let mut m = Members::of(value, &["refresh_token", "expiry"])?;
-    let refresh_token = m.opt_string("refresh_token")?;
-    let mut e = Members::of(m.0.remove("expiry")?, &["kind", "at"])?;
-    let expiry = match e.string("kind")?.as_str() {
-        "unknown" if e.0.is_empty() => RefreshExpiryRecord::Unknown,
-        "never" if e.0.is_empty() => RefreshExpiryRecord::Never,
-        "at" => RefreshExpiryRecord::At { at: e.int("at")? },
+    let refresh_token = m.opt_string("refresh_token");
+    let mut e = Members::of(m.required("expiry")?, &["kind", "at"])?;
+    let expiry = match e.string("kind").as_str() {
+        "unknown" if e.map.is_empty() => RefreshExpiryRecord::Unknown,
+        "never" if e.map.is_empty() => RefreshExpiryRecord::Never,
+        "at" => RefreshExpiryRecord::At { at: e.int("at") },
         _ => return None,
     };
-    Some(RefreshRecord {
+    if !e.ok {
+        return None;
+    }
+    m.done(RefreshRecord {
         refresh_token,
         expiry,
     })
