@@ -55,7 +55,11 @@ pub fn response_from_js(reply: &JsValue) -> Result<HttpResponse, Error> {
         }
         i += 2;
     }
-    let body = reply.get(2).dyn_into::<Uint8Array>().map(|b| b.to_vec()).unwrap_or_default();
+    let body = reply
+        .get(2)
+        .dyn_into::<Uint8Array>()
+        .map(|b| b.to_vec())
+        .unwrap_or_default();
     // A WHATWG Fetch status is 200..=599 here, so it fits u16.
     Ok(HttpResponse::new(status as u16, headers, body))
 }
@@ -72,7 +76,10 @@ pub fn failure(name: &str, during_body: bool) -> Error {
     };
     let message = match kind {
         TransportErrorKind::Reset => "the connection broke while the response was read".into(),
-        _ => format!("fetch failed ({})", if name.is_empty() { "?" } else { name }),
+        _ => format!(
+            "fetch failed ({})",
+            if name.is_empty() { "?" } else { name }
+        ),
     };
     Error::Transport { kind, message }
 }
