@@ -7,28 +7,59 @@
 
 /// Sorts `v` so that `less(a, b)` never holds for `a` after `b`.
 pub(crate) fn heapsort_by<T>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
-    // Moves `node` down the max-heap `v[..end]` until neither child is greater.
-    let sift_down = |v: &mut [T], mut node: usize, end: usize| loop {
+    let n = v.len();
+    heapsort(&mut ByFn { v, less }, n);
+}
+
+/// What the sort sees of a slice: compare and swap by position. The sort itself (`heapsort`)
+/// takes it as `dyn`, so the WebAssembly module has one copy of it; each element type adds only
+/// its comparison and swap (a generic sort was a copy per type; issue 6's size budget).
+trait Items {
+    fn less(&self, a: usize, b: usize) -> bool;
+    fn swap(&mut self, a: usize, b: usize);
+}
+
+struct ByFn<'a, T, F> {
+    v: &'a mut [T],
+    less: F,
+}
+
+impl<T, F: Fn(&T, &T) -> bool> Items for ByFn<'_, T, F> {
+    fn less(&self, a: usize, b: usize) -> bool {
+        (self.less)(&self.v[a], &self.v[b])
+    }
+
+    fn swap(&mut self, a: usize, b: usize) {
+        self.v.swap(a, b);
+    }
+}
+
+/// Heapsort of the `n` items.
+fn heapsort(items: &mut dyn Items, n: usize) {
+    for node in (0..n / 2).rev() {
+        sift_down(items, node, n);
+    }
+    for end in (1..n).rev() {
+        items.swap(0, end);
+        sift_down(items, 0, end);
+    }
+}
+
+/// Moves `node` down the max-heap of the first `end` items until neither child is greater.
+fn sift_down(items: &mut dyn Items, mut node: usize, end: usize) {
+    loop {
         let mut child = 2 * node + 1;
         if child >= end {
             return;
         }
-        if child + 1 < end && less(&v[child], &v[child + 1]) {
+        if child + 1 < end && items.less(child, child + 1) {
             child += 1;
         }
-        if !less(&v[node], &v[child]) {
+        if !items.less(node, child) {
             return;
         }
-        v.swap(node, child);
+        items.swap(node, child);
         node = child;
-    };
-    let n = v.len();
-    for node in (0..n / 2).rev() {
-        sift_down(v, node, n);
-    }
-    for end in (1..n).rev() {
-        v.swap(0, end);
-        sift_down(v, 0, end);
     }
 }
 
