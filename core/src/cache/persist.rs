@@ -36,13 +36,6 @@ pub struct ImportReport {
     pub skipped: usize,
 }
 
-struct ExportDoc {
-    version: u64,
-    exported_at: i64,
-    secrets_included: bool,
-    entries: Vec<EntryRecord>,
-}
-
 struct EntryRecord {
     key: KeyRecord,
     token: Option<TokenRecord>,
@@ -70,8 +63,6 @@ struct TokenRecord {
     scope: Option<Vec<String>>,
     id_token: Option<String>,
     extra: Option<Map>,
-    /// Names of the `extra` members (always written; values only with secrets).
-    extra_keys: Vec<String>,
 }
 
 struct RefreshRecord {
@@ -85,129 +76,69 @@ enum RefreshExpiryRecord {
     At { at: i64 },
 }
 
-fn key_record(key: &CacheKey) -> KeyRecord {
-    KeyRecord {
-        endpoint: key.endpoint().to_owned(),
-        client_id: key.client_id().to_owned(),
-        auth_method: key.auth_method().as_str().to_owned(),
-        grant_type: key.grant_type().to_owned(),
-        scopes: key.scopes().to_vec(),
-        audience: key.audience().map(str::to_owned),
-        resource: key.resource().map(str::to_owned),
-        subject: key.subject().map(str::to_owned),
-        discriminator: key.discriminator().map(str::to_owned),
-    }
-}
-
-fn token_record(token: &Token, secrets: bool) -> TokenRecord {
-    let reveal = |s: &Secret| secrets.then(|| s.expose_secret().to_owned());
-    TokenRecord {
-        access_token: reveal(&token.access_token),
-        token_type: token.token_type.clone(),
-        issued_at: token.issued_at.as_millis(),
-        expires_at: token.expires_at.as_millis(),
-        expiry_source: token.expiry_source.as_str().to_owned(),
-        scope: token.scope.clone(),
-        id_token: token.id_token.as_ref().and_then(reveal),
-        extra: secrets.then(|| token.extra.clone()),
-        extra_keys: token.extra.keys().cloned().collect(),
-    }
-}
-
-fn refresh_expiry_record(e: RefreshExpiry) -> RefreshExpiryRecord {
-    match e {
-        RefreshExpiry::Unknown => RefreshExpiryRecord::Unknown,
-        RefreshExpiry::Never => RefreshExpiryRecord::Never,
-        RefreshExpiry::At(at) => RefreshExpiryRecord::At { at: at.as_millis() },
-    }
-}
-
-/// Writes the export document for `entries`.
+/// Writes the export document for `entries`, straight from the cache's entries (no copy of
+/// their strings into records first).
 pub(crate) fn export<'a>(
     entries: impl Iterator<Item = (&'a CacheKey, &'a Entry)>,
     now: UnixMillis,
     options: ExportOptions,
 ) -> Result<Secret, CacheError> {
     let secrets = options.include_secrets;
-    let doc = ExportDoc {
-        version: EXPORT_VERSION,
-        exported_at: now.as_millis(),
-        secrets_included: secrets,
-        entries: entries
-            .filter(|(_, e)| e.cached.is_some() || e.refresh.is_some())
-            .map(|(k, e)| EntryRecord {
-                key: key_record(k),
-                token: e.cached.as_ref().map(|c| token_record(&c.token, secrets)),
-                refresh: e.refresh.as_ref().map(|r| RefreshRecord {
-                    refresh_token: secrets.then(|| r.token.expose_secret().to_owned()),
-                    expiry: refresh_expiry_record(r.expiry),
-                }),
-            })
-            .collect(),
-    };
-    Ok(Secret::new(write_doc(&doc)))
-}
-
-// Writing. Members in declaration order (the order the format has always had); `None` is
-// `null`, except the secret members, which are left out when not exported.
-
-fn write_doc(doc: &ExportDoc) -> String {
+    // Members in the order the format has always had; `None` is `null`, except the secret
+    // members, which are left out when not exported.
     let mut o = Obj::new(String::new());
-    o.raw("version", &doc.version.to_string());
-    o.raw("exported_at", &doc.exported_at.to_string());
-    o.raw(
-        "secrets_included",
-        if doc.secrets_included {
-            "true"
-        } else {
-            "false"
-        },
-    );
-    let mut entries = String::from("[");
-    for (i, e) in doc.entries.iter().enumerate() {
-        if i > 0 {
-            entries.push(',');
+    o.raw("version", &EXPORT_VERSION.to_string());
+    o.raw("exported_at", &now.as_millis().to_string());
+    o.raw("secrets_included", if secrets { "true" } else { "false" });
+    let mut list = String::from("[");
+    for (key, entry) in entries {
+        if entry.cached.is_none() && entry.refresh.is_none() {
+            continue;
         }
-        entries.push_str(&write_entry(e));
+        if list.len() > 1 {
+            list.push(',');
+        }
+        list.push_str(&write_entry(key, entry, secrets));
     }
-    entries.push(']');
-    o.raw("entries", &entries);
-    o.end()
+    list.push(']');
+    o.raw("entries", &list);
+    Ok(Secret::new(o.end()))
 }
 
-fn write_entry(e: &EntryRecord) -> String {
+fn write_entry(k: &CacheKey, e: &Entry, secrets: bool) -> String {
     let mut o = Obj::new(String::new());
-    let k = &e.key;
     let mut key = Obj::new(String::new());
-    key.str("endpoint", Some(&k.endpoint));
-    key.str("client_id", Some(&k.client_id));
-    key.str("auth_method", Some(&k.auth_method));
-    key.str("grant_type", Some(&k.grant_type));
-    key.strs("scopes", Some(&k.scopes));
-    key.str("audience", k.audience.as_deref());
-    key.str("resource", k.resource.as_deref());
-    key.str("subject", k.subject.as_deref());
-    key.str("discriminator", k.discriminator.as_deref());
+    key.str("endpoint", Some(k.endpoint()));
+    key.str("client_id", Some(k.client_id()));
+    key.str("auth_method", Some(k.auth_method().as_str()));
+    key.str("grant_type", Some(k.grant_type()));
+    key.strs("scopes", Some(k.scopes()));
+    key.str("audience", k.audience());
+    key.str("resource", k.resource());
+    key.str("subject", k.subject());
+    key.str("discriminator", k.discriminator());
     o.raw("key", &key.end());
-    match &e.token {
+    match &e.cached {
         None => o.raw("token", "null"),
-        Some(t) => {
+        Some(c) => {
+            let t = &c.token;
             let mut tok = Obj::new(String::new());
-            if let Some(a) = &t.access_token {
-                tok.str("access_token", Some(a));
+            if secrets {
+                tok.str("access_token", Some(t.access_token.expose_secret()));
             }
             tok.str("token_type", Some(&t.token_type));
-            tok.raw("issued_at", &t.issued_at.to_string());
-            tok.raw("expires_at", &t.expires_at.to_string());
-            tok.str("expiry_source", Some(&t.expiry_source));
+            tok.raw("issued_at", &t.issued_at.as_millis().to_string());
+            tok.raw("expires_at", &t.expires_at.as_millis().to_string());
+            tok.str("expiry_source", Some(t.expiry_source.as_str()));
             tok.strs("scope", t.scope.as_deref());
-            if let Some(id) = &t.id_token {
-                tok.str("id_token", Some(id));
+            if let (true, Some(id)) = (secrets, &t.id_token) {
+                tok.str("id_token", Some(id.expose_secret()));
             }
-            if let Some(extra) = &t.extra {
-                tok.raw("extra", &extra.to_json());
+            if secrets {
+                tok.raw("extra", &t.extra.to_json());
             }
-            tok.strs("extra_keys", Some(&t.extra_keys));
+            // Names of the `extra` members: always written; their values only with secrets.
+            tok.strs("extra_keys", Some(t.extra.keys()));
             o.raw("token", &tok.end());
         }
     }
@@ -215,16 +146,16 @@ fn write_entry(e: &EntryRecord) -> String {
         None => o.raw("refresh", "null"),
         Some(r) => {
             let mut rec = Obj::new(String::new());
-            if let Some(t) = &r.refresh_token {
-                rec.str("refresh_token", Some(t));
+            if secrets {
+                rec.str("refresh_token", Some(r.token.expose_secret()));
             }
             let mut expiry = Obj::new(String::new());
             match r.expiry {
-                RefreshExpiryRecord::Unknown => expiry.str("kind", Some("unknown")),
-                RefreshExpiryRecord::Never => expiry.str("kind", Some("never")),
-                RefreshExpiryRecord::At { at } => {
+                RefreshExpiry::Unknown => expiry.str("kind", Some("unknown")),
+                RefreshExpiry::Never => expiry.str("kind", Some("never")),
+                RefreshExpiry::At(at) => {
                     expiry.str("kind", Some("at"));
-                    expiry.raw("at", &at.to_string());
+                    expiry.raw("at", &at.as_millis().to_string());
                 }
             }
             rec.raw("expiry", &expiry.end());
@@ -262,13 +193,22 @@ impl Obj {
         self.raw(name, &text);
     }
 
-    fn strs(&mut self, name: &str, values: Option<&[String]>) {
-        let text = match values {
+    /// An array of strings, or `null`.
+    fn strs<'s>(&mut self, name: &str, values: Option<impl IntoIterator<Item = &'s String>>) {
+        let mut text = String::new();
+        match values {
             Some(items) => {
-                Value::Array(items.iter().map(|s| s.as_str().into()).collect()).to_json()
+                text.push('[');
+                for (i, item) in items.into_iter().enumerate() {
+                    if i > 0 {
+                        text.push(',');
+                    }
+                    write_string(&mut text, item);
+                }
+                text.push(']');
             }
-            None => "null".to_owned(),
-        };
+            None => text.push_str("null"),
+        }
         self.raw(name, &text);
     }
 
@@ -323,11 +263,11 @@ pub(crate) fn parse(json: &str) -> Result<Vec<Imported>, CacheError> {
             supported: EXPORT_VERSION,
         });
     }
-    let doc = read_doc(value).ok_or(WRONG_SHAPE)?;
+    let entries = read_doc(value).ok_or(WRONG_SHAPE)?;
     // A loop, not `map(…).collect::<Result<…>>()`: the same code, without an iterator adapter
     // around it in the wasm module.
-    let mut imported = Vec::with_capacity(doc.entries.len());
-    for (index, r) in doc.entries.into_iter().enumerate() {
+    let mut imported = Vec::with_capacity(entries.len());
+    for (index, r) in entries.into_iter().enumerate() {
         match entry_from_record(r) {
             Ok(entry) => imported.push(entry),
             Err(reason) => return Err(CacheError::InvalidEntry { index, reason }),
@@ -424,14 +364,15 @@ impl Members {
     }
 }
 
-fn read_doc(value: Value) -> Option<ExportDoc> {
+/// The entries of a document whose other members (checked here) are not used further.
+fn read_doc(value: Value) -> Option<Vec<EntryRecord>> {
     let mut m = Members::of(
         value,
         &["version", "exported_at", "secrets_included", "entries"],
     )?;
-    let version = m.map.remove("version")?.as_u64()?;
-    let exported_at = m.int("exported_at");
-    let secrets_included = m.map.remove("secrets_included")?.as_bool()?;
+    m.map.remove("version")?.as_u64()?;
+    m.int("exported_at");
+    m.map.remove("secrets_included")?.as_bool()?;
     let Value::Array(items) = m.map.remove("entries")? else {
         return None;
     };
@@ -439,12 +380,7 @@ fn read_doc(value: Value) -> Option<ExportDoc> {
     for item in items {
         entries.push(read_entry(item)?);
     }
-    m.done(ExportDoc {
-        version,
-        exported_at,
-        secrets_included,
-        entries,
-    })
+    m.done(entries)
 }
 
 fn read_entry(value: Value) -> Option<EntryRecord> {
@@ -527,11 +463,12 @@ fn read_token(value: Value) -> Option<TokenRecord> {
             Some(Value::Object(map)) => Some(map),
             Some(_) => m.bad(),
         },
-        extra_keys: match m.optional("extra_keys") {
-            None => Vec::new(),
-            Some(v) => m.strings(v),
-        },
     };
+    // The names of the `extra` members, a listing for readers of an export without secrets:
+    // checked (an array of strings), not used.
+    if let Some(v) = m.optional("extra_keys") {
+        m.strings(v);
+    }
     m.done(record)
 }
 
@@ -596,7 +533,6 @@ fn entry_from_record(r: EntryRecord) -> Result<Imported, &'static str> {
             scope,
             id_token,
             extra,
-            extra_keys: _,
         }) => {
             if access_token.is_empty() || token_type.is_empty() {
                 return Err("empty access_token or token_type");
@@ -655,4 +591,76 @@ pub(crate) fn usable_entry(
     entry.cached = cached;
     entry.refresh = refresh;
     Some((imported.key, entry))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ExportOptions;
+    use crate::cache::{CacheConfig, CacheKey, TokenCache};
+    use crate::client_auth::ClientAuthMethod;
+    use crate::secret::Secret;
+    use crate::time::UnixMillis;
+    use crate::token::{ExpirySource, RefreshExpiry, Token};
+
+    /// One entry with every member set (scopes, audience, a subject, id token, `extra`, a
+    /// refresh token with an expiry), and strings that need escaping.
+    fn filled() -> TokenCache {
+        let cache = TokenCache::new(CacheConfig {
+            jitter_seed: Some(7),
+            ..CacheConfig::default()
+        });
+        let key = CacheKey::builder(
+            "https://idp.example/token",
+            "app \"one\"",
+            ClientAuthMethod::ClientSecretPost,
+            "refresh_token",
+        )
+        .scopes(["write", "read"])
+        .audience(Some("api"))
+        .subject(Some("user\n1"))
+        .build();
+        let mut token = Token {
+            access_token: Secret::new("at-1"),
+            token_type: "Bearer".into(),
+            issued_at: UnixMillis(1_000),
+            expires_at: UnixMillis(3_601_000),
+            expiry_source: ExpirySource::JwtExp,
+            refresh_token: Some(Secret::new("rt-1")),
+            refresh_expiry: RefreshExpiry::At(UnixMillis(86_401_000)),
+            scope: Some(vec!["read".into(), "write".into()]),
+            id_token: Some(Secret::new("id-1")),
+            extra: Default::default(),
+        };
+        token.extra.insert("session".into(), "s-1".into());
+        token.extra.insert("n".into(), 5u64.into());
+        cache.insert(&key, token, UnixMillis(1_000));
+        cache
+    }
+
+    fn export(secrets: bool) -> String {
+        let options = ExportOptions {
+            include_secrets: secrets,
+        };
+        let json = filled().export(UnixMillis(2_000), options).unwrap();
+        json.expose_secret().to_owned()
+    }
+
+    /// The exact text the record-based writer (before 2026-11, commit 231a7b5) produced for
+    /// this entry: the format is read by older versions and by people, so it must not drift.
+    #[test]
+    fn export_text_is_unchanged() {
+        let key = r#"{"key":{"endpoint":"https://idp.example/token","client_id":"app \"one\"","auth_method":"client_secret_post","grant_type":"refresh_token","scopes":["read","write"],"audience":"api","resource":null,"subject":"user\n1","discriminator":null}"#;
+        assert_eq!(
+            export(true),
+            format!(
+                r#"{{"version":1,"exported_at":2000,"secrets_included":true,"entries":[{key},"token":{{"access_token":"at-1","token_type":"Bearer","issued_at":1000,"expires_at":3601000,"expiry_source":"jwt_exp","scope":["read","write"],"id_token":"id-1","extra":{{"n":5,"session":"s-1"}},"extra_keys":["n","session"]}},"refresh":{{"refresh_token":"rt-1","expiry":{{"kind":"at","at":86401000}}}}}}]}}"#
+            )
+        );
+        assert_eq!(
+            export(false),
+            format!(
+                r#"{{"version":1,"exported_at":2000,"secrets_included":false,"entries":[{key},"token":{{"token_type":"Bearer","issued_at":1000,"expires_at":3601000,"expiry_source":"jwt_exp","scope":["read","write"],"extra_keys":["n","session"]}},"refresh":{{"expiry":{{"kind":"at","at":86401000}}}}}}]}}"#
+            )
+        );
+    }
 }
