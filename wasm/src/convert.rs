@@ -6,7 +6,47 @@
 use crate::errors::{JsResult, Thrown};
 use js_sys::{Array, Date, Object, Reflect, Uint8Array, JSON};
 use tokensmith::UnixMillis;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
+
+// Header pairs are read in JS: walking an iterable from Rust links js-sys's iterator protocol
+// (`Symbol.iterator`, `next`, `done`, `value`, each an import with its own glue), and
+// `Object.entries` besides; one small function instead is smaller (issue 6's size budget).
+#[wasm_bindgen(inline_js = r#"
+export function flatPairs(value, entries) {
+  try {
+    const pairs = !entries || Array.isArray(value) ? value : value instanceof Object ? Object.entries(value) : 0;
+    const flat = [];
+    for (const pair of pairs) {
+      if (!Array.isArray(pair) || (!entries && pair.length !== 2)) return;
+      const [name, text] = pair;
+      if (typeof name !== "string" || typeof text !== "string") return;
+      flat.push(name, text);
+    }
+    return flat;
+  } catch {}
+}
+"#)]
+extern "C" {
+    /// `value`'s `[name, value]` pairs of strings as one flat array `[name, value, …]`, or
+    /// `undefined` when it has anything else. Without `entries`: any iterable of pairs of exactly
+    /// two items (a `Headers` too). With `entries`: an array of pairs (extra items ignored), or a
+    /// plain object's own entries.
+    #[wasm_bindgen(js_name = flatPairs)]
+    fn flat_pairs(value: &JsValue, entries: bool) -> JsValue;
+}
+
+/// [`flat_pairs`] as Rust pairs; `None` when refused.
+pub fn pairs(value: &JsValue, entries: bool) -> Option<Vec<(String, String)>> {
+    let flat = flat_pairs(value, entries).dyn_into::<Array>().ok()?;
+    let mut pairs = Vec::new();
+    let mut i = 0;
+    while i + 1 < flat.length() {
+        pairs.push((flat.get(i).as_string()?, flat.get(i + 1).as_string()?));
+        i += 2;
+    }
+    Some(pairs)
+}
 
 /// The current time from the JS clock (`Date.now()`); core never reads a clock itself.
 pub fn now() -> UnixMillis {

@@ -3,9 +3,8 @@
 //! sent" view fed by a recording `fetch`. The masking rules (which headers, which body fields,
 //! URL userinfo and credential query parameters) are core's; nothing is decided here.
 
-use crate::convert::{bytes, property};
+use crate::convert::{bytes, pairs, property};
 use crate::errors::{JsResult, Thrown};
-use js_sys::Array;
 use tokensmith::{HttpRequest, Method};
 use wasm_bindgen::prelude::*;
 
@@ -55,18 +54,6 @@ pub fn redact_request(
 }
 
 fn header_pairs(value: &JsValue) -> JsResult<Vec<(String, String)>> {
-    let refused = || Thrown::invalid_input("headers must be an iterable of [name, value] pairs");
-    let items = js_sys::try_iter(value).ok().flatten().ok_or_else(refused)?;
-    let mut pairs = Vec::new();
-    for item in items {
-        let pair: Array = item
-            .ok()
-            .and_then(|i| i.dyn_into().ok())
-            .ok_or_else(refused)?;
-        match (pair.get(0).as_string(), pair.get(1).as_string()) {
-            (Some(name), Some(value)) if pair.length() == 2 => pairs.push((name, value)),
-            _ => return Err(refused()),
-        }
-    }
-    Ok(pairs)
+    pairs(value, false)
+        .ok_or_else(|| Thrown::invalid_input("headers must be an iterable of [name, value] pairs"))
 }

@@ -1,13 +1,11 @@
 //! `parseTokenResponse`: core's token-response rules (RFC 6749 §5.1, §5.2) for a response the
 //! caller fetched itself. `TokenClient` uses the same rules through the core engine.
 
-use crate::convert::{bytes, now, number_option, property, time_from_js};
+use crate::convert::{bytes, now, number_option, pairs, property, time_from_js};
 use crate::errors::{JsResult, Thrown};
 use crate::token::Token;
-use js_sys::Array;
 use tokensmith::{parse_token_response, HttpResponse, ParseOptions};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 #[wasm_bindgen(typescript_custom_section)]
 const PARSE_TS: &str = r#"
@@ -78,20 +76,7 @@ fn headers(value: Option<JsValue>) -> JsResult<Vec<(String, String)>> {
     let Some(value) = value else {
         return Ok(Vec::new());
     };
-    let refused =
-        || Thrown::invalid_input("response.headers must be [name, value] pairs or an object");
-    let pairs: Array = match value.dyn_into::<Array>() {
-        Ok(array) => array,
-        Err(object) => js_sys::Object::entries(object.dyn_ref().ok_or_else(refused)?),
-    };
-    pairs
-        .iter()
-        .map(|pair| {
-            let pair = pair.dyn_into::<Array>().map_err(|_| refused())?;
-            match (pair.get(0).as_string(), pair.get(1).as_string()) {
-                (Some(name), Some(value)) => Ok((name, value)),
-                _ => Err(refused()),
-            }
-        })
-        .collect()
+    pairs(&value, true).ok_or_else(|| {
+        Thrown::invalid_input("response.headers must be [name, value] pairs or an object")
+    })
 }
