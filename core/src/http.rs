@@ -124,19 +124,23 @@ fn redact_body(content_type: Option<&str>, body: &str) -> String {
 /// A form body or query string (RFC 6749 Appendix B) with the values of credential fields
 /// replaced by [`REDACTED`].
 fn redact_form(pairs: &str) -> String {
-    pairs
-        .split('&')
-        .map(|pair| {
-            let (key, _) = pair.split_once('=').unwrap_or((pair, ""));
-            let name = form::decode_component(key).unwrap_or_default();
-            if SECRET_FIELDS.contains(&name.as_str()) {
-                format!("{key}={REDACTED}")
-            } else {
-                pair.to_owned()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("&")
+    // Pushed into one string (no `format!` per pair, no `Vec` joined at the end).
+    let mut out = String::with_capacity(pairs.len());
+    for (i, pair) in pairs.split('&').enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        let (key, _) = pair.split_once('=').unwrap_or((pair, ""));
+        let name = form::decode_component(key).unwrap_or_default();
+        if SECRET_FIELDS.contains(&name.as_str()) {
+            out.push_str(key);
+            out.push('=');
+            out.push_str(REDACTED);
+        } else {
+            out.push_str(pair);
+        }
+    }
+    out
 }
 
 /// `url` with the credentials a configured URL may carry replaced by [`REDACTED`]: the userinfo
