@@ -492,11 +492,48 @@ fn read_refresh(value: Value) -> Option<RefreshRecord> {
 }
 
 fn entry_from_record(r: EntryRecord) -> Result<Imported, &'static str> {
-    let k = r.key;
+    // Every check first, on the borrowed record and in this order (the first failing one names
+    // the reason); then the building, which cannot fail. Checking while moving fields out would
+    // leave a partly moved record to drop at each refusal: code at each one in the wasm module.
+    let k = &r.key;
     if k.endpoint.is_empty() || k.client_id.is_empty() || k.grant_type.is_empty() {
         return Err("endpoint, client_id and grant_type must not be empty");
     }
     let method = ClientAuthMethod::from_str(&k.auth_method).map_err(|_| "unknown auth_method")?;
+    if let Some(RefreshRecord {
+        refresh_token: Some(t),
+        ..
+    }) = &r.refresh
+    {
+        if t.is_empty() {
+            return Err("empty refresh_token");
+        }
+    }
+    let expiry_source = match &r.token {
+        Some(TokenRecord {
+            access_token: Some(access_token),
+            token_type,
+            expiry_source,
+            ..
+        }) => {
+            if access_token.is_empty() || token_type.is_empty() {
+                return Err("empty access_token or token_type");
+            }
+            Some(match expiry_source.as_str() {
+                "expires_in" => ExpirySource::ExpiresIn,
+                "jwt_exp" => ExpirySource::JwtExp,
+                "default_lifetime" => ExpirySource::DefaultLifetime,
+                _ => return Err("unknown expiry_source"),
+            })
+        }
+        _ => None,
+    };
+
+    let EntryRecord {
+        key: k,
+        token,
+        refresh,
+    } = r;
     let key = CacheKey::builder(k.endpoint, k.client_id, method, k.grant_type)
         .scopes(&k.scopes)
         .audience(k.audience.as_deref())
@@ -504,59 +541,47 @@ fn entry_from_record(r: EntryRecord) -> Result<Imported, &'static str> {
         .subject(k.subject.as_deref())
         .discriminator(k.discriminator.as_deref())
         .build();
-    let refresh = match r.refresh {
+    let refresh = match refresh {
         Some(RefreshRecord {
             refresh_token: Some(t),
             expiry,
-        }) => {
-            if t.is_empty() {
-                return Err("empty refresh_token");
-            }
-            Some(RefreshGrant {
-                token: Secret::new(t),
-                expiry: match expiry {
-                    RefreshExpiryRecord::Unknown => RefreshExpiry::Unknown,
-                    RefreshExpiryRecord::Never => RefreshExpiry::Never,
-                    RefreshExpiryRecord::At { at } => RefreshExpiry::At(UnixMillis(at)),
-                },
-            })
-        }
+        }) => Some(RefreshGrant {
+            token: Secret::new(t),
+            expiry: match expiry {
+                RefreshExpiryRecord::Unknown => RefreshExpiry::Unknown,
+                RefreshExpiryRecord::Never => RefreshExpiry::Never,
+                RefreshExpiryRecord::At { at } => RefreshExpiry::At(UnixMillis(at)),
+            },
+        }),
         _ => None,
     };
-    let token = match r.token {
-        Some(TokenRecord {
-            access_token: Some(access_token),
-            token_type,
-            issued_at,
-            expires_at,
-            expiry_source,
-            scope,
-            id_token,
-            extra,
-        }) => {
-            if access_token.is_empty() || token_type.is_empty() {
-                return Err("empty access_token or token_type");
-            }
-            Some(Token {
-                access_token: Secret::new(access_token),
+    let token = match (token, expiry_source) {
+        (
+            Some(TokenRecord {
+                access_token: Some(access_token),
                 token_type,
-                issued_at: UnixMillis(issued_at),
-                expires_at: UnixMillis(expires_at),
-                expiry_source: match expiry_source.as_str() {
-                    "expires_in" => ExpirySource::ExpiresIn,
-                    "jwt_exp" => ExpirySource::JwtExp,
-                    "default_lifetime" => ExpirySource::DefaultLifetime,
-                    _ => return Err("unknown expiry_source"),
-                },
-                refresh_token: refresh.as_ref().map(|r| r.token.clone()),
-                refresh_expiry: refresh
-                    .as_ref()
-                    .map_or(RefreshExpiry::Unknown, |r| r.expiry),
+                issued_at,
+                expires_at,
+                expiry_source: _,
                 scope,
-                id_token: id_token.map(Secret::new),
-                extra: extra.unwrap_or_default(),
-            })
-        }
+                id_token,
+                extra,
+            }),
+            Some(expiry_source),
+        ) => Some(Token {
+            access_token: Secret::new(access_token),
+            token_type,
+            issued_at: UnixMillis(issued_at),
+            expires_at: UnixMillis(expires_at),
+            expiry_source,
+            refresh_token: refresh.as_ref().map(|r| r.token.clone()),
+            refresh_expiry: refresh
+                .as_ref()
+                .map_or(RefreshExpiry::Unknown, |r| r.expiry),
+            scope,
+            id_token: id_token.map(Secret::new),
+            extra: extra.unwrap_or_default(),
+        }),
         _ => None,
     };
     Ok(Imported {
