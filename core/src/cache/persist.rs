@@ -688,4 +688,44 @@ mod tests {
             )
         );
     }
+
+    /// The reason an invalid entry is refused with; when several checks fail, the first in
+    /// `entry_from_record`'s order.
+    #[test]
+    fn invalid_entry_reasons() {
+        let good = export(true);
+        let reason = |json: &str| match super::parse(json) {
+            Err(crate::cache::CacheError::InvalidEntry { index: 0, reason }) => reason,
+            other => panic!("{:?}", other.map(|v| v.len())),
+        };
+        let empty_endpoint = good.replace("https://idp.example/token", "");
+        let bad_method = good.replace("client_secret_post", "telepathy");
+        let empty_refresh = good.replace("\"rt-1\"", "\"\"");
+        let empty_access = good.replace("\"at-1\"", "\"\"");
+        let bad_source = good.replace("\"jwt_exp\"", "\"bogus\"");
+        assert!(super::parse(&good).is_ok());
+        assert_eq!(
+            reason(&empty_endpoint),
+            "endpoint, client_id and grant_type must not be empty"
+        );
+        assert_eq!(reason(&bad_method), "unknown auth_method");
+        assert_eq!(reason(&empty_refresh), "empty refresh_token");
+        assert_eq!(reason(&empty_access), "empty access_token or token_type");
+        assert_eq!(reason(&bad_source), "unknown expiry_source");
+        // Several at once: the earlier check wins.
+        let all = empty_endpoint
+            .replace("client_secret_post", "telepathy")
+            .replace("\"rt-1\"", "\"\"")
+            .replace("\"jwt_exp\"", "\"bogus\"");
+        assert_eq!(
+            reason(&all),
+            "endpoint, client_id and grant_type must not be empty"
+        );
+        let later = bad_method.replace("\"rt-1\"", "\"\"");
+        assert_eq!(reason(&later), "unknown auth_method");
+        let last = empty_refresh.replace("\"jwt_exp\"", "\"bogus\"");
+        assert_eq!(reason(&last), "empty refresh_token");
+        let access_first = empty_access.replace("\"jwt_exp\"", "\"bogus\"");
+        assert_eq!(reason(&access_first), "empty access_token or token_type");
+    }
 }
