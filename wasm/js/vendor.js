@@ -53,7 +53,7 @@ export class TechnicalTokenManager {
    * Rejects with the first tenant's error if any tenant gets none.
    */
   async tokens(userTenants) {
-    return this.#run(this.#engine.tokens(userTenants));
+    return tokenMap(await this.#run(this.#engine.tokens(userTenants)));
   }
 
   /** Every user tenant of the host tenant, reading all pages with the host tenant's own token. */
@@ -66,13 +66,27 @@ export class TechnicalTokenManager {
    * their tokens in batches.
    */
   async allTokens() {
-    return this.#run(this.#engine.allTokens());
+    return tokenMap(await this.#run(this.#engine.allTokens()));
   }
 
   /** Releases the manager's cache; calls already running finish. */
   free() {
     this.#engine.free();
   }
+}
+
+/**
+ * The `Map` of a `tokens` or `allTokens` answer `[order, got]` (wasm/src/vendor/ttm.rs `answer`):
+ * the caller's tenants in their order, each with its latest token (`got` is `[tenant, token, …]`
+ * in arrival order), then any other tenant got; a tenant that got no token is left out. A JS Map
+ * keeps the first insertion's place, so a later token for a tenant replaces the earlier one
+ * there.
+ */
+function tokenMap([order, got]) {
+  const map = new Map(order.map((tenant) => [tenant, undefined]));
+  for (let i = 0; i < got.length; i += 2) map.set(got[i], got[i + 1]);
+  for (const tenant of order) if (map.get(tenant) === undefined) map.delete(tenant);
+  return map;
 }
 
 /**

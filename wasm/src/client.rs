@@ -169,10 +169,12 @@ impl Engine {
     #[wasm_bindgen(js_name = importCache)]
     pub fn import_cache(&self, json: &str) -> JsResult<Array> {
         let report = self.cache.import(json, now())?;
-        // Counts stay far below 2^53.
-        Ok(Array::of2(
+        // Counts stay far below 2^53. `of3` with an unused third place: the module's arrays
+        // share one js-sys import (`Array.of` of three), each arity being one more.
+        Ok(Array::of3(
             &(report.imported as f64).into(),
             &(report.skipped as f64).into(),
+            &JsValue::UNDEFINED,
         ))
     }
 
@@ -224,7 +226,7 @@ impl Source {
         let none = &JsValue::UNDEFINED;
         // `as` saturates an absurd min_ttl_ms.
         Ok(match self.source.begin(now(), min_ttl_ms as i64, force) {
-            Step::Ready(token) => Array::of1(&token_js(&token)),
+            Step::Ready(token) => Array::of3(&token_js(&token), none, none),
             Step::ReadyAndRefresh(token, fetch) => {
                 let id = flight_id(&fetch);
                 Array::of3(&token_js(&token), &self.flight(fetch), &id)

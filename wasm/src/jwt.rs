@@ -94,7 +94,8 @@ pub(crate) fn prepared(token: &str, keys: &KeySet, options: &Array) -> JsResult<
         validation,
         at,
     };
-    let out = Array::of1(&finish.into());
+    let out = Array::new();
+    out.push(&finish.into());
     for item in items {
         out.push(&item);
     }
@@ -152,7 +153,10 @@ fn key_set(text: &str) -> JsResult<KeySet> {
 /// algorithm names are parsed here (RFC 7518 §3.1 names; `none` is refused).
 fn validation(options: &Array) -> JsResult<(Validation, UnixMillis)> {
     let strings = |i| {
-        Array::from(&options.get(i))
+        // An array: `verifyArgs` makes it one.
+        options
+            .get(i)
+            .unchecked_into::<Array>()
             .iter()
             .filter_map(|item| item.as_string())
             .collect::<Vec<_>>()

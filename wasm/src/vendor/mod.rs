@@ -69,9 +69,10 @@ impl VendorCall {
     }
 }
 
-/// `[kind, value]`.
+/// `[kind, value]` (and an unused third place: `Array.of` of three is the one js-sys array
+/// constructor the module imports, each arity being an import of its own).
 pub(crate) fn step(kind: u32, value: &JsValue) -> Array {
-    Array::of2(&kind.into(), value)
+    Array::of3(&kind.into(), value, &JsValue::UNDEFINED)
 }
 
 /// The timeout an engine uses: the caller's, else [`DEFAULT_TIMEOUT_MS`].

@@ -4,11 +4,11 @@ use super::{
     step, timeout_or_default, Call, VendorCall, DONE, MAX_WAIT_POLLS, SEND, SLEEP, SPAWN,
     WAIT_POLL_MS,
 };
-use crate::convert::now;
+use crate::convert::{now, string_array};
 use crate::errors::{JsResult, Thrown};
 use crate::exchange::{request_to_js, response_from_js};
 use crate::token::Token;
-use js_sys::{Array, Map};
+use js_sys::Array;
 use std::rc::Rc;
 use std::sync::Arc;
 use tokensmith::cache::{CacheConfig, Settled, TokenCache, WaitHandle};
@@ -303,26 +303,15 @@ impl TtmCall {
             }
             Goal::Background => JsValue::UNDEFINED,
             Goal::Many | Goal::Listing | Goal::All => {
-                // A JS Map iterates in insertion order: the caller's order first, then every
-                // token in arrival order (the latest for a tenant wins); a tenant that got none
-                // (its request could not be built) is left out, as before.
-                let map = Map::new();
-                for tenant in &self.order {
-                    map.set(&JsValue::from_str(tenant), &JsValue::UNDEFINED);
-                }
+                // `[order, got]`: the caller's tenants, and every token got as `[tenant, token,
+                // …]` in arrival order; `tokenMap` in `wasm/js/vendor.js` makes the `Map` of them
+                // (a pure conversion: no js-sys `Map` imports linked for it).
+                let got = Array::new();
                 for (tenant, token) in &self.got {
-                    map.set(
-                        &JsValue::from_str(tenant),
-                        &Token::into_js((**token).clone()),
-                    );
+                    got.push(&JsValue::from_str(tenant));
+                    got.push(&Token::into_js((**token).clone()));
                 }
-                for tenant in &self.order {
-                    let key = JsValue::from_str(tenant);
-                    if map.get(&key).is_undefined() {
-                        map.delete(&key);
-                    }
-                }
-                map.into()
+                Array::of3(&string_array(&self.order), &got, &JsValue::UNDEFINED).into()
             }
         };
         Ok(step(DONE, &value))
