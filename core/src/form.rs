@@ -23,12 +23,18 @@ pub fn encode_component(input: &str) -> String {
         } else if b == b' ' {
             out.push('+');
         } else {
-            out.push('%');
-            out.push(HEX[(b >> 4) as usize] as char);
-            out.push(HEX[(b & 0x0f) as usize] as char);
+            push_percent(&mut out, b);
         }
     }
     out
+}
+
+/// Appends `%XX`, upper-case hex (RFC 3986 §2.1). Also used for URL path segments
+/// (`vendor::keycloak`) instead of `format!("%{b:02X}")`, which links a hex formatter.
+pub(crate) fn push_percent(out: &mut String, b: u8) {
+    out.push('%');
+    out.push(HEX[(b >> 4) as usize] as char);
+    out.push(HEX[(b & 0x0f) as usize] as char);
 }
 
 /// Encode `name=value` pairs joined by `&`, in the order given.

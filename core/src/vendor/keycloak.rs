@@ -73,7 +73,7 @@ fn encode_path_segment(segment: &str) -> String {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
             out.push(char::from(byte));
         } else {
-            out.push_str(&format!("%{byte:02X}"));
+            crate::form::push_percent(&mut out, byte);
         }
     }
     out
