@@ -156,7 +156,13 @@ export class TokenClient {
 
   /** The cache's counters since the client was created. */
   cacheStats() {
-    return this.#engine.cacheStats();
+    // Core's `[name, count, …]`, `stale_hits` named `staleHits` here (the package's JS naming).
+    const counters = this.#engine.cacheStats();
+    const stats = {};
+    for (let i = 0; i < counters.length; i += 2) {
+      stats[counters[i].replace(/_(.)/g, (_, c) => c.toUpperCase())] = counters[i + 1];
+    }
+    return stats;
   }
 
   /**

@@ -20,7 +20,7 @@ use crate::convert::now;
 use crate::errors::{JsResult, Thrown};
 use crate::exchange::{request_to_js, response_from_js, thrown};
 use crate::token::Token;
-use js_sys::{Array, Object, Reflect};
+use js_sys::Array;
 use std::rc::Rc;
 use tokensmith::cache::{
     CacheConfig, ExportOptions, Settled, TimingBounds, TokenCache, WaitHandle,
@@ -178,19 +178,17 @@ impl Engine {
         ))
     }
 
-    /// The cache's counters, under their JS names (`staleHits`).
+    /// The cache's counters as `[name, count, …]` under core's names (`stale_hits`);
+    /// `js/client.js` makes the object of them under the package's JS names (`staleHits`).
     #[wasm_bindgen(js_name = cacheStats)]
-    pub fn cache_stats(&self) -> Object {
-        let object = Object::new();
+    pub fn cache_stats(&self) -> Array {
+        let out = Array::new();
         for (name, value) in self.cache.stats().counters() {
-            // Counters stay far below 2^53; a fresh plain object accepts every property.
-            let _ = Reflect::set(
-                &object,
-                &camel_case(name).into(),
-                &JsValue::from_f64(value as f64),
-            );
+            out.push(&name.into());
+            // Counters stay far below 2^53.
+            out.push(&(value as f64).into());
         }
-        object
+        out
     }
 }
 
@@ -356,21 +354,4 @@ pub fn fetch_failed(error: &JsValue) -> JsValue {
 
 fn token_js(token: &tokensmith::Token) -> JsValue {
     Token::into_js(token.clone())
-}
-
-/// `stale_hits` → `staleHits`: core's snake_case names in the package's JS naming.
-fn camel_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }

@@ -26,6 +26,11 @@ export function flatPairs(value, entries) {
     return flat;
   } catch {}
 }
+export function millis(value) {
+  try {
+    return value instanceof Date ? value.getTime() : value;
+  } catch {}
+}
 "#)]
 extern "C" {
     /// `value`'s `[name, value]` pairs of strings as one flat array `[name, value, …]`, or
@@ -34,6 +39,10 @@ extern "C" {
     /// plain object's own entries.
     #[wasm_bindgen(js_name = flatPairs)]
     fn flat_pairs(value: &JsValue, entries: bool) -> JsValue;
+
+    /// A `Date`'s time value, else `value` itself (one import instead of js-sys's `instanceof
+    /// Date` and `getTime`).
+    fn millis(value: &JsValue) -> JsValue;
 }
 
 /// [`flat_pairs`] as Rust pairs; `None` when refused.
@@ -60,16 +69,12 @@ pub fn date(at: UnixMillis) -> Date {
     Date::new(&JsValue::from_f64(at.as_millis() as f64))
 }
 
-/// A core time from a JS `Date` or a number of milliseconds since the epoch.
-pub fn time_from_js(value: &JsValue, what: &str) -> JsResult<UnixMillis> {
-    let ms = match value.dyn_ref::<Date>() {
-        Some(date) => date.get_time(),
-        None => value.as_f64().unwrap_or(f64::NAN),
-    };
+/// A core time from a JS `Date` or a number of milliseconds since the epoch; `refused` is the
+/// error message for anything else.
+pub fn time_from_js(value: &JsValue, refused: &'static str) -> JsResult<UnixMillis> {
+    let ms = millis(value).as_f64().unwrap_or(f64::NAN);
     if !ms.is_finite() {
-        return Err(Thrown::invalid_input(format!(
-            "{what} must be a Date or a number of milliseconds"
-        )));
+        return Err(Thrown::invalid_input(refused));
     }
     // Rounded toward zero: sub-millisecond precision has no meaning to core.
     Ok(UnixMillis(ms as i64))

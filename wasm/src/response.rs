@@ -51,7 +51,7 @@ pub fn parse_token_response_js(
     };
     let headers = headers(property(&response, "headers"))?;
     let sent_at = match property(&options, "sentAt") {
-        Some(value) => time_from_js(&value, "sentAt")?,
+        Some(value) => time_from_js(&value, "sentAt must be a Date or a number of milliseconds")?,
         None => now(),
     };
     let mut parse_options = ParseOptions::default();
