@@ -185,18 +185,27 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<str>,
 {
-    let mut out: Vec<String> = scopes
-        .into_iter()
-        .flat_map(|s| {
-            s.as_ref()
-                .split_ascii_whitespace()
-                .map(str::to_owned)
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    crate::sort::heapsort_by(&mut out, |a, b| a < b);
-    out.dedup();
-    out
+    let mut out = Vec::new();
+    for s in scopes {
+        push_scopes(&mut out, s.as_ref());
+    }
+    sorted_unique(out)
+}
+
+// The generic functions only loop over their input; splitting, sorting and de-duplicating are
+// these two non-generic functions, one copy each in the wasm module (issue 6's size budget).
+
+/// Appends the space-delimited scopes of `s`.
+fn push_scopes(out: &mut Vec<String>, s: &str) {
+    for scope in s.split_ascii_whitespace() {
+        out.push(scope.to_owned());
+    }
+}
+
+fn sorted_unique(mut scopes: Vec<String>) -> Vec<String> {
+    crate::sort::heapsort_by(&mut scopes, |a, b| a < b);
+    scopes.dedup();
+    scopes
 }
 
 impl CacheKeyBuilder {
@@ -206,9 +215,13 @@ impl CacheKeyBuilder {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
+        // The scopes already set are normalized: one token each, so adding the new ones split
+        // and normalizing the whole is the same as normalizing the new ones first.
         let mut all = std::mem::take(&mut self.key.scopes);
-        all.extend(normalize_scopes(scopes));
-        self.key.scopes = normalize_scopes(all);
+        for s in scopes {
+            push_scopes(&mut all, s.as_ref());
+        }
+        self.key.scopes = sorted_unique(all);
         self
     }
     pub fn audience(mut self, audience: Option<&str>) -> Self {
