@@ -336,4 +336,41 @@ mod tests {
             assert_ne!(other, base, "{other:?}");
         }
     }
+
+    proptest::proptest! {
+        /// Two `scopes` calls give every whitespace-separated scope of both, sorted (byte order)
+        /// and without repeats: the same as std's split, sort and dedup of everything at once.
+        #[test]
+        fn scopes_like_std(
+            first in proptest::collection::vec("[ab \t]{0,6}", 0..5),
+            second in proptest::collection::vec("[abc \n]{0,6}", 0..5),
+        ) {
+            let built = CacheKey::builder(
+                "https://idp/token",
+                "c",
+                ClientAuthMethod::ClientSecretBasic,
+                "client_credentials",
+            )
+            .scopes(&first)
+            .scopes(&second)
+            .build();
+            let mut want: Vec<String> = first
+                .iter()
+                .chain(&second)
+                .flat_map(|s| s.split_ascii_whitespace().map(str::to_owned))
+                .collect();
+            want.sort();
+            want.dedup();
+            proptest::prop_assert_eq!(built.scopes(), want.as_slice());
+            proptest::prop_assert_eq!(normalize_scopes(&first), {
+                let mut w: Vec<String> = first
+                    .iter()
+                    .flat_map(|s| s.split_ascii_whitespace().map(str::to_owned))
+                    .collect();
+                w.sort();
+                w.dedup();
+                w
+            });
+        }
+    }
 }
