@@ -192,12 +192,11 @@ impl PartialEq<bool> for Value {
 /// An object from `(name, value)` pairs (a later pair replaces an earlier one of the same name).
 /// Takes a `Vec`, not an array, so that one function serves every size.
 pub fn object(members: Vec<(&str, Value)>) -> Value {
-    Value::Object(
-        members
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect(),
-    )
+    let mut entries = Vec::with_capacity(members.len());
+    for (k, v) in members {
+        entries.push((k.to_owned(), v));
+    }
+    Value::Object(Map::from_entries(entries))
 }
 
 impl std::fmt::Display for Value {
