@@ -6,6 +6,7 @@
 // arguments, sends the requests the engine builds (`exchange`, js/http.js), sleeps the delays it
 // asks for, and shares each flight's Promise between the callers that wait for it.
 import {
+  Token,
   __TokenEngine as Engine,
   __tokenMemoUntil as memoUntil,
   __isInvalidToken as isInvalidToken,
@@ -13,6 +14,12 @@ import {
 } from "#native";
 import { boolOption, disposable, fetchOption, numberOption, required, stringOption, stringsOption } from "./options.js";
 import { exchange, sleep } from "./http.js";
+import { useToStringForInspect } from "./inspect.js";
+
+// Node's `util.inspect` shows a `Token` as its `toString()` (first four characters of the token
+// at most): installed here when the package loads, as wasm-bindgen cannot declare
+// symbol-named methods.
+useToStringForInspect(Token.prototype);
 
 // Request timeout when `timeoutMs` is not given: 30 s, the common default of HTTP clients; a
 // token endpoint that has not answered by then is treated as down and core's retry and backoff

@@ -5,26 +5,14 @@
 //! characters ([`Secret::hint`]).
 
 use crate::convert::{date, now, object_to_js, string_array};
-use js_sys::{Array, Date, Object, Reflect};
-use std::cell::Cell;
+use js_sys::{Array, Date, JSON};
+use tokensmith::json::write_string;
 use tokensmith::{RefreshExpiry, Secret};
 use wasm_bindgen::prelude::*;
 
 /// Characters of a token shown by `toJSON`, `toString` and `util.inspect` (house rule: at most 4;
 /// [`Secret::hint`] shows fewer for short tokens, never more than half).
 const SHOWN_CHARS: usize = 4;
-
-#[wasm_bindgen(module = "/js/inspect.js")]
-extern "C" {
-    /// Makes Node's `util.inspect` use `toString()` for instances of `proto`'s class.
-    #[wasm_bindgen(js_name = useToStringForInspect)]
-    fn use_to_string_for_inspect(proto: &Object);
-}
-
-thread_local! {
-    /// Whether `Token.prototype` already has its `util.inspect` hook.
-    static INSPECT_INSTALLED: Cell<bool> = const { Cell::new(false) };
-}
 
 /// An access token issued by a token endpoint.
 #[wasm_bindgen]
@@ -33,15 +21,10 @@ pub struct Token {
 }
 
 impl Token {
-    /// The JS object for a core token. The first one also installs the `util.inspect` hook on
-    /// `Token.prototype` (wasm-bindgen cannot declare symbol-named methods).
+    /// The JS object for a core token. (`Token.prototype` gets its `util.inspect` hook from
+    /// `js/client.js` when the package loads: wasm-bindgen cannot declare symbol-named methods.)
     pub fn into_js(inner: tokensmith::Token) -> JsValue {
-        let value = JsValue::from(Token { inner });
-        if !INSPECT_INSTALLED.with(Cell::get) {
-            use_to_string_for_inspect(&Object::get_prototype_of(&value));
-            INSPECT_INSTALLED.with(|installed| installed.set(true));
-        }
-        value
+        Token { inner }.into()
     }
 
     /// The core token.
@@ -139,40 +122,45 @@ impl Token {
     /// A JSON view safe to log: token strings cut to their first four characters.
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "Record<string, unknown>")]
     pub fn to_json(&self) -> JsValue {
+        // Written as JSON text and parsed once: one `JSON.parse` instead of a property set per
+        // field (and its key string) across the boundary. Members keep this order.
         let t = &self.inner;
-        let object = Object::new();
-        let set = |key: &str, value: JsValue| {
-            // Setting a fresh plain object's own property cannot fail.
-            let _ = Reflect::set(&object, &JsValue::from_str(key), &value);
-        };
-        let hint = |s: Option<&Secret>| s.map_or(JsValue::NULL, |s| shown(s).into());
-        set("accessToken", shown(&t.access_token).into());
-        set("tokenType", t.token_type.as_str().into());
-        set("expiresAt", date(t.expires_at).to_iso_string().into());
-        set("refreshToken", hint(t.refresh_token.as_ref()));
+        let hint = |s: Option<&Secret>| s.map(shown);
         let refresh_expires_at = match t.refresh_expiry {
-            RefreshExpiry::At(at) => date(at).to_iso_string().into(),
-            RefreshExpiry::Unknown | RefreshExpiry::Never => JsValue::NULL,
+            RefreshExpiry::At(at) => Some(iso(at)),
+            RefreshExpiry::Unknown | RefreshExpiry::Never => None,
         };
-        set("refreshExpiresAt", refresh_expires_at);
-        set("scope", self.scope().into());
-        set("idToken", hint(t.id_token.as_ref()));
+        let mut out = String::from("{");
+        member(&mut out, "accessToken", Some(&shown(&t.access_token)));
+        member(&mut out, "tokenType", Some(&t.token_type));
+        member(&mut out, "expiresAt", Some(&iso(t.expires_at)));
+        member(
+            &mut out,
+            "refreshToken",
+            hint(t.refresh_token.as_ref()).as_deref(),
+        );
+        member(&mut out, "refreshExpiresAt", refresh_expires_at.as_deref());
+        out.push_str(",\"scope\":");
+        json_strings(&mut out, t.scope.iter().flatten());
+        member(&mut out, "idToken", hint(t.id_token.as_ref()).as_deref());
         // Only the names of extra members: a server may put anything in them.
-        let names: Vec<String> = t.extra.keys().cloned().collect();
-        set("extraKeys", string_array(&names).into());
-        object.into()
+        out.push_str(",\"extraKeys\":");
+        json_strings(&mut out, t.extra.keys());
+        out.push('}');
+        // Valid JSON by construction (strings escaped by core's writer).
+        JSON::parse(&out).unwrap_or_default()
     }
 
     /// `Token(Bearer abcd…, expires 2026-01-01T00:00:00.000Z, scope "a b")`.
     #[wasm_bindgen(js_name = toString)]
     pub fn to_string_js(&self) -> String {
         let t = &self.inner;
-        let expires = String::from(date(t.expires_at).to_iso_string());
-        let mut text = format!(
-            "Token({} {}, expires {expires}",
-            t.token_type,
-            shown(&t.access_token)
-        );
+        let mut text = String::from("Token(");
+        text.push_str(&t.token_type);
+        text.push(' ');
+        text.push_str(&shown(&t.access_token));
+        text.push_str(", expires ");
+        text.push_str(&iso(t.expires_at));
         if let Some(scope) = &t.scope {
             text.push_str(", scope ");
             text.push_str(&tokensmith::quoted::quoted(&scope.join(" ")));
@@ -183,4 +171,35 @@ impl Token {
         text.push(')');
         text
     }
+}
+
+/// `at` as `Date.prototype.toISOString` writes it.
+fn iso(at: tokensmith::UnixMillis) -> String {
+    date(at).to_iso_string().into()
+}
+
+/// `,"key":value` (the `{` before the first member has no comma after it): a JSON string, or
+/// `null`.
+fn member(out: &mut String, key: &str, value: Option<&str>) {
+    if !out.ends_with('{') {
+        out.push(',');
+    }
+    write_string(out, key);
+    out.push(':');
+    match value {
+        Some(value) => write_string(out, value),
+        None => out.push_str("null"),
+    }
+}
+
+/// A JSON array of strings.
+fn json_strings<'a>(out: &mut String, items: impl Iterator<Item = &'a String>) {
+    out.push('[');
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_string(out, item);
+    }
+    out.push(']');
 }
