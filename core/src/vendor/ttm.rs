@@ -188,10 +188,10 @@ impl TechnicalTokenManager {
         for tenant in user_tenants {
             check_tenant(tenant)?;
         }
-        let tenants = user_tenants
-            .iter()
-            .map(|t| t.as_str().into())
-            .collect::<Vec<Value>>();
+        let mut tenants: Vec<Value> = Vec::with_capacity(user_tenants.len());
+        for tenant in user_tenants {
+            tenants.push(tenant.as_str().into());
+        }
         let body = object(vec![
             ("appName", self.app_name.as_str().into()),
             ("appVersion", self.app_version.as_str().into()),

@@ -80,11 +80,23 @@ impl fmt::Debug for BatchChunk {
 /// them in ([`TechnicalTokenManager::plan`] skips repeats the same way).
 pub fn unique_tenants(user_tenants: Vec<String>) -> Vec<String> {
     let first = crate::sort::first_occurrences(&user_tenants);
-    user_tenants
-        .into_iter()
-        .zip(first)
-        .filter_map(|(tenant, first)| first.then_some(tenant))
-        .collect()
+    // A loop, not zip/filter_map/collect: the same work in less wasm (issue 6).
+    let mut unique = Vec::with_capacity(user_tenants.len());
+    for (tenant, first) in user_tenants.into_iter().zip(first) {
+        if first {
+            unique.push(tenant);
+        }
+    }
+    unique
+}
+
+/// The tenant names of `tickets`, in order.
+fn tenant_names(tickets: &[(String, Ticket)]) -> Vec<String> {
+    let mut names = Vec::with_capacity(tickets.len());
+    for (tenant, _) in tickets {
+        names.push(tenant.clone());
+    }
+    names
 }
 
 /// What [`TechnicalTokenManager::complete_batch`] stored.
@@ -164,7 +176,7 @@ impl TechnicalTokenManager {
                 }
             }
             Ok(resp) => {
-                let tenants: Vec<String> = chunk.tickets.iter().map(|(t, _)| t.clone()).collect();
+                let tenants = tenant_names(&chunk.tickets);
                 let mut parsed =
                     parse_batch_response(&resp, &tenants, sent_at, self.parse_options());
                 for (tenant, ticket) in chunk.tickets {
@@ -207,11 +219,20 @@ impl TechnicalTokenManager {
         cache: &TokenCache,
         now: UnixMillis,
     ) -> Vec<BatchChunk> {
+        // Groups of `batch_size` in order, built in a loop (no peekable/take/collect chain).
+        let size = self.batch_size().max(1);
+        let mut groups: Vec<Vec<(String, Ticket)>> = Vec::new();
+        for (i, ticket) in tickets.into_iter().enumerate() {
+            if i % size == 0 {
+                groups.push(Vec::with_capacity(size));
+            }
+            if let Some(group) = groups.last_mut() {
+                group.push(ticket);
+            }
+        }
         let mut chunks = Vec::new();
-        let mut rest = tickets.into_iter().peekable();
-        while rest.peek().is_some() {
-            let group: Vec<(String, Ticket)> = rest.by_ref().take(self.batch_size()).collect();
-            let tenants: Vec<String> = group.iter().map(|(t, _)| t.clone()).collect();
+        for group in groups {
+            let tenants = tenant_names(&group);
             let request = match tenants.as_slice() {
                 [one] => self.token_request(one),
                 _ => self.batch_request(&tenants),
