@@ -5,7 +5,7 @@
 // Secrets go to the engine at construction and are not kept here; the private fields below
 // hold the engine, the fetch and the timeout only, so printing an instance shows nothing.
 
-import { __KeycloakEngine, __SdxEngine, __TtmEngine, keycloakTokenUrl } from "#native";
+import { __KeycloakEngine, __SdxEngine, __TtmEngine, __vendorTimeoutMs, keycloakTokenUrl } from "#native";
 import { drive } from "./vendor-drive.js";
 import {
   boolOption,
@@ -33,8 +33,8 @@ export class TechnicalTokenManager {
     const batchSize = numberOption(options, "batchSize");
     this.#fetch = fetchOption(options);
     const timeoutMs = numberOption(options, "timeoutMs");
-    this.#engine = new __TtmEngine(...strings, batchSize, timeoutMs);
-    this.#timeoutMs = this.#engine.timeoutMs;
+    this.#engine = new __TtmEngine(...strings, batchSize);
+    this.#timeoutMs = __vendorTimeoutMs(timeoutMs);
   }
 
   #run(call) {
@@ -108,8 +108,8 @@ export class SdxClient {
     this.#fetch = fetchOption(options);
     const keepCredentials = boolOption(options, "keepCredentials");
     const timeoutMs = numberOption(options, "timeoutMs");
-    this.#engine = new __SdxEngine(baseUrl, clientId, clientSecret, keepCredentials, timeoutMs);
-    this.#timeoutMs = this.#engine.timeoutMs;
+    this.#engine = new __SdxEngine(baseUrl, clientId, clientSecret, keepCredentials);
+    this.#timeoutMs = __vendorTimeoutMs(timeoutMs);
   }
 
   #run(call) {
@@ -159,8 +159,8 @@ export class KeycloakClient {
     const offline = boolOption(options, "offline");
     this.#fetch = fetchOption(options);
     const timeoutMs = numberOption(options, "timeoutMs");
-    this.#engine = new __KeycloakEngine(tokenUrl, clientId, clientSecret, offline, scope, timeoutMs);
-    this.#timeoutMs = this.#engine.timeoutMs;
+    this.#engine = new __KeycloakEngine(tokenUrl, clientId, clientSecret, offline, scope);
+    this.#timeoutMs = __vendorTimeoutMs(timeoutMs);
   }
 
   /** The realm's token endpoint URL. */

@@ -1,7 +1,7 @@
 //! Keycloak: `keycloakTokenUrl`, and the engine of the JS `KeycloakClient` (offline tokens,
 //! "Token is not active").
 
-use super::{step, timeout_or_default, Call, VendorCall, DONE, SEND};
+use super::{step, Call, VendorCall, DONE, SEND};
 use crate::convert::now;
 use crate::errors::{JsResult, Thrown};
 use crate::exchange::{request_to_js, response_from_js};
@@ -26,7 +26,6 @@ pub fn keycloak_token_url(base: &str, realm: &str) -> JsResult<String> {
 pub struct KeycloakEngine {
     endpoint: TokenEndpoint,
     scope: Vec<String>,
-    timeout_ms: f64,
 }
 
 #[wasm_bindgen(js_class = "__KeycloakEngine")]
@@ -40,7 +39,6 @@ impl KeycloakEngine {
         client_secret: Option<String>,
         offline: bool,
         scope: Vec<String>,
-        timeout_ms: Option<f64>,
     ) -> KeycloakEngine {
         let auth = if client_secret.is_some() {
             ClientAuthMethod::ClientSecretBasic
@@ -60,18 +58,12 @@ impl KeycloakEngine {
                 auth,
             },
             scope,
-            timeout_ms: timeout_or_default(timeout_ms),
         }
     }
 
     #[wasm_bindgen(getter, js_name = tokenUrl)]
     pub fn token_url(&self) -> String {
         self.endpoint.url.clone()
-    }
-
-    #[wasm_bindgen(getter, js_name = timeoutMs)]
-    pub fn timeout_ms(&self) -> f64 {
-        self.timeout_ms
     }
 
     /// The call of an RFC 6749 §4.3 password grant with the client's scope.

@@ -17,8 +17,8 @@ use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
 /// Request timeout when `timeoutMs` is not given: 30 s, as for `TokenClient`. A rule (how long a
-/// token endpoint may take before its silence is a transport error), so the engines apply it and
-/// JS reads the result.
+/// token endpoint may take before its silence is a transport error), so Rust applies it
+/// ([`timeout_or_default`]) and JS reads the result.
 pub(crate) const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
 
 /// How long to wait before checking again whether the fetch another call of the same client
@@ -75,7 +75,9 @@ pub(crate) fn step(kind: u32, value: &JsValue) -> Array {
     Array::of3(&kind.into(), value, &JsValue::UNDEFINED)
 }
 
-/// The timeout an engine uses: the caller's, else [`DEFAULT_TIMEOUT_MS`].
-pub(crate) fn timeout_or_default(timeout_ms: Option<f64>) -> f64 {
+/// The request timeout of a vendor client: the caller's `timeoutMs`, else [`DEFAULT_TIMEOUT_MS`].
+/// One export for the three JS classes (a getter on each engine was an export each).
+#[wasm_bindgen(js_name = "__vendorTimeoutMs", skip_typescript)]
+pub fn timeout_or_default(timeout_ms: Option<f64>) -> f64 {
     timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS)
 }

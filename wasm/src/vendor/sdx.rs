@@ -1,9 +1,7 @@
 //! The engine of the JS `SdxClient`: HxGN SDx/TruView password sign-in over core's
 //! `TokenSource`, and what happens when a server restart makes the refresh token worthless.
 
-use super::{
-    step, timeout_or_default, Call, VendorCall, DONE, MAX_WAIT_POLLS, SEND, SLEEP, WAIT_POLL_MS,
-};
+use super::{step, Call, VendorCall, DONE, MAX_WAIT_POLLS, SEND, SLEEP, WAIT_POLL_MS};
 use crate::convert::now;
 use crate::errors::{JsResult, Thrown};
 use crate::exchange::{request_to_js, response_from_js};
@@ -22,7 +20,6 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(js_name = "__SdxEngine", skip_typescript)]
 pub struct SdxEngine {
     shared: Rc<Shared>,
-    timeout_ms: f64,
 }
 
 struct Shared {
@@ -43,7 +40,6 @@ impl SdxEngine {
         client_id: String,
         client_secret: String,
         keep_credentials: bool,
-        timeout_ms: Option<f64>,
     ) -> SdxEngine {
         let endpoint = TokenEndpoint {
             url: format!(
@@ -62,13 +58,7 @@ impl SdxEngine {
                 cache: TokenCache::new(CacheConfig::default()),
                 source: RefCell::new(None),
             }),
-            timeout_ms: timeout_or_default(timeout_ms),
         }
-    }
-
-    #[wasm_bindgen(getter, js_name = timeoutMs)]
-    pub fn timeout_ms(&self) -> f64 {
-        self.timeout_ms
     }
 
     /// The sign-in of `username` (RFC 6749 §4.3, the application impersonating the user), as

@@ -1,9 +1,6 @@
 //! The engine of the JS `TechnicalTokenManager`: core's TTM batch planner as steps.
 
-use super::{
-    step, timeout_or_default, Call, VendorCall, DONE, MAX_WAIT_POLLS, SEND, SLEEP, SPAWN,
-    WAIT_POLL_MS,
-};
+use super::{step, Call, VendorCall, DONE, MAX_WAIT_POLLS, SEND, SLEEP, SPAWN, WAIT_POLL_MS};
 use crate::convert::{now, string_array};
 use crate::errors::{JsResult, Thrown};
 use crate::exchange::{request_to_js, response_from_js};
@@ -20,7 +17,6 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(js_name = "__TtmEngine", skip_typescript)]
 pub struct TtmEngine {
     shared: Rc<Shared>,
-    timeout_ms: f64,
 }
 
 struct Shared {
@@ -41,7 +37,6 @@ impl TtmEngine {
         app_version: &str,
         host_tenant: &str,
         batch_size: Option<f64>,
-        timeout_ms: Option<f64>,
     ) -> JsResult<TtmEngine> {
         let mut ttm = CoreTtm::new(
             base_url,
@@ -64,13 +59,7 @@ impl TtmEngine {
                 ttm,
                 cache: TokenCache::new(CacheConfig::default()),
             }),
-            timeout_ms: timeout_or_default(timeout_ms),
         })
-    }
-
-    #[wasm_bindgen(getter, js_name = timeoutMs)]
-    pub fn timeout_ms(&self) -> f64 {
-        self.timeout_ms
     }
 
     /// The token of one user tenant; the call ends with a `Token`.
