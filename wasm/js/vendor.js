@@ -3,7 +3,8 @@
 // (wasm/src/vendor/) and runs the engine's calls with `drive` (vendor-drive.js): which requests
 // to send, what an answer means, retries, waits and errors are all decided in Rust and core.
 // Secrets go to the engine at construction and are not kept here; the private fields below
-// hold the engine, the fetch and the timeout only, so printing an instance shows nothing.
+// hold the engine, the fetch, the timeout (and KeycloakClient's token URL) only, and printing
+// an instance shows none of them.
 
 import { __KeycloakEngine, __SdxEngine, __TtmEngine, __vendorTimeoutMs, keycloakTokenUrl } from "#native";
 import { drive } from "./vendor-drive.js";
@@ -147,6 +148,8 @@ export class SdxClient {
  */
 export class KeycloakClient {
   #engine;
+  // keycloakTokenUrl's answer, kept here (a getter on the engine would be one more export).
+  #tokenUrl;
   #fetch;
   #timeoutMs;
 
@@ -160,12 +163,13 @@ export class KeycloakClient {
     this.#fetch = fetchOption(options);
     const timeoutMs = numberOption(options, "timeoutMs");
     this.#engine = new __KeycloakEngine(tokenUrl, clientId, clientSecret, offline, scope);
+    this.#tokenUrl = tokenUrl;
     this.#timeoutMs = __vendorTimeoutMs(timeoutMs);
   }
 
   /** The realm's token endpoint URL. */
   get tokenUrl() {
-    return this.#engine.tokenUrl;
+    return this.#tokenUrl;
   }
 
   #run(call) {

@@ -61,11 +61,6 @@ impl KeycloakEngine {
         }
     }
 
-    #[wasm_bindgen(getter, js_name = tokenUrl)]
-    pub fn token_url(&self) -> String {
-        self.endpoint.url.clone()
-    }
-
     /// The call of an RFC 6749 §4.3 password grant with the client's scope.
     pub fn password(&self, username: String, password: String) -> JsResult<VendorCall> {
         let grant = Grant::Password {
