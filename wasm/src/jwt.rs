@@ -155,12 +155,11 @@ fn key_set(text: &str) -> JsResult<KeySet> {
 /// algorithm names are parsed here (RFC 7518 §3.1 names; `none` is refused).
 fn validation(options: &Array) -> JsResult<(Validation, UnixMillis)> {
     let strings = |i| {
-        // An array: `verifyArgs` makes it one.
-        options
-            .get(i)
-            .unchecked_into::<Array>()
-            .iter()
-            .filter_map(|item| item.as_string())
+        // An array of strings: `verifyArgs` makes it one. Read by index: `Array::iter` would
+        // link one more js-sys import.
+        let list = options.get(i).unchecked_into::<Array>();
+        (0..list.length())
+            .filter_map(|j| list.get(j).as_string())
             .collect::<Vec<_>>()
     };
     let algorithms = strings(0)
