@@ -24,6 +24,7 @@ pub mod retry_after;
 mod search;
 pub mod secret;
 mod settle_slot;
+mod sha256;
 mod sort;
 pub mod time;
 pub mod token;

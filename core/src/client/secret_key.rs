@@ -13,8 +13,6 @@
 //! client-credentials entries are unaffected).
 
 use crate::secret::Secret;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
@@ -36,11 +34,8 @@ fn process_key() -> Option<&'static [u8; PROCESS_KEY_LEN]> {
 
 /// The discriminator of the key of a grant that carries `secret` (a password or a refresh token).
 pub(crate) fn secret_discriminator(secret: &Secret) -> String {
-    let mac = process_key().and_then(|key| {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).ok()?;
-        mac.update(secret.expose_secret().as_bytes());
-        Some(mac.finalize().into_bytes())
-    });
+    let mac =
+        process_key().map(|key| crate::sha256::hmac_sha256(key, secret.expose_secret().as_bytes()));
     match mac {
         // Lowercase hex, two digits a byte, written out instead of `format!("{b:02x}")` per
         // byte (the formatting machinery for hex is WebAssembly bytes, issue 6).
@@ -64,6 +59,8 @@ pub(crate) fn secret_discriminator(secret: &Secret) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hmac::{Hmac, Mac};
+    use sha2::Sha256;
 
     #[test]
     fn same_password_same_discriminator_and_no_password_in_it() {

@@ -27,12 +27,13 @@ pub(crate) fn sign(alg: Algorithm, key: &[u8], message: &[u8]) -> Option<Vec<u8>
 
 /// HS256 only: what [`verify`] does for it, without the SHA-384/SHA-512 code. The wasm build
 /// verifies HS384/HS512 with WebCrypto (see `webcrypto.rs`), so SHA-512 is not linked into it.
+/// With core's own HMAC-SHA-256 (`crate::sha256`), so the wasm build links neither `sha2` nor
+/// `hmac`; compared in constant time (a signature of another length never matches, as with
+/// `Mac::verify_slice`).
 pub(crate) fn verify_hs256(key: &[u8], message: &[u8], signature: &[u8]) -> bool {
-    let Ok(mut mac) = <Hmac<Sha256> as hmac::digest::KeyInit>::new_from_slice(key) else {
-        return false;
-    };
-    mac.update(message);
-    mac.verify_slice(signature).is_ok()
+    use subtle::ConstantTimeEq;
+    let tag = crate::sha256::hmac_sha256(key, message);
+    bool::from(tag[..].ct_eq(signature))
 }
 
 /// True when `signature` is the HMAC tag of `message`; compared in constant time.

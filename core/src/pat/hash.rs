@@ -6,8 +6,6 @@
 //! 178 bits of entropy, so bcrypt/argon2 would add latency and no security.
 
 use crate::secret::Secret;
-use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
@@ -44,17 +42,8 @@ impl TokenHasher {
     /// The 32-byte digest of `token`.
     pub fn digest(&self, token: &str) -> [u8; 32] {
         match self {
-            TokenHasher::Sha256 => Sha256::digest(token.as_bytes()).into(),
-            TokenHasher::HmacSha256(pepper) => {
-                // HMAC accepts keys of any length (RFC 2104 §2), so this cannot fail.
-                match <Hmac<Sha256> as Mac>::new_from_slice(pepper) {
-                    Ok(mut mac) => {
-                        mac.update(token.as_bytes());
-                        mac.finalize().into_bytes().into()
-                    }
-                    Err(_) => Sha256::digest(token.as_bytes()).into(),
-                }
-            }
+            TokenHasher::Sha256 => crate::sha256::sha256(token.as_bytes()),
+            TokenHasher::HmacSha256(pepper) => crate::sha256::hmac_sha256(pepper, token.as_bytes()),
         }
     }
 
