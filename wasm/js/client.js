@@ -14,6 +14,7 @@ import {
 } from "#native";
 import { boolOption, disposable, fetchOption, numberOption, required, stringOption, stringsOption } from "./options.js";
 import { exchange, sleep } from "./http.js";
+import { drive } from "./vendor-drive.js";
 import { useToStringForInspect } from "./inspect.js";
 
 // Node's `util.inspect` shows a `Token` as its `toString()` (first four characters of the token
@@ -208,23 +209,16 @@ export class TokenClient {
   #fly(flight, id) {
     // `#run` runs synchronously up to its first `await`, so the Promise is registered below
     // before the flight can end and remove it.
-    const over = this.#run(flight).finally(() => {
-      this.#flights.delete(id);
-      flight.free();
-    });
+    const over = this.#run(flight).finally(() => this.#flights.delete(id));
     this.#flights.set(id, over);
     return over;
   }
 
-  /** Sends a flight's request and its retries until core says the flight is over. */
+  /** Sends a flight's request and its retries until core says the flight is over (`drive`
+   * follows the flight's steps and frees it). */
   async #run(flight) {
     try {
-      for (;;) {
-        const reply = await exchange(this.#fetch, flight.request(), this.#timeoutMs);
-        const next = flight.finish(reply);
-        if (typeof next !== "number") return [true, next];
-        await sleep(next);
-      }
+      return [true, await drive(flight, this.#fetch, this.#timeoutMs)];
     } catch (error) {
       return [false, error];
     }

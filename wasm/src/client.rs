@@ -13,13 +13,14 @@
 //!    the background when it is stale), a flight to run and await, or only the id of another
 //!    caller's flight to wait for; once it is over, [`Source::waited`] gives its outcome (or
 //!    nothing when it was abandoned: `begin` again). Core's `Step::Fail` is thrown.
-//! 2. A flight: send [`Flight::request`], hand the reply to [`Flight::finish`] → the token, a
-//!    thrown error, or a delay in milliseconds after which the next request is sent.
+//! 2. A flight ([`Flight`], a `__VendorCall`): `drive` of `js/vendor-drive.js` sends its
+//!    requests and sleeps its retry delays until it ends with the token or a thrown error.
 
 use crate::convert::now;
 use crate::errors::{JsResult, Thrown};
 use crate::exchange::{request_to_js, response_from_js, thrown};
 use crate::token::Token;
+use crate::vendor::{step, Call, VendorCall, DONE, SEND, SLEEP};
 use js_sys::Array;
 use std::rc::Rc;
 use tokensmith::cache::{
@@ -258,11 +259,11 @@ impl Source {
 
 impl Source {
     fn flight(&self, fetch: Fetch) -> JsValue {
-        Flight {
+        VendorCall(Call::Flight(Flight {
             source: Rc::clone(&self.source),
             fetch: Some(fetch),
-            sent_at: now(),
-        }
+            sent_at: None,
+        }))
         .into()
     }
 }
@@ -272,45 +273,44 @@ fn flight_id(fetch: &Fetch) -> JsValue {
     JsValue::from_f64(fetch.flight_id() as f64)
 }
 
-/// One flight: the request core built and its retries. Freeing it before it finished releases
-/// the key (core's `Fetch` drop): its waiters look up again.
-#[wasm_bindgen(js_name = "__TokenFlight", skip_typescript)]
-pub struct Flight {
+/// One flight: the request core built and its retries, handed to JS as a [`VendorCall`] that
+/// `drive` (`js/vendor-drive.js`) runs (one class for every call JS drives in steps: a class of
+/// its own would cost its own glue). Freeing it before it finished releases the key (core's
+/// `Fetch` drop): its waiters look up again.
+pub(crate) struct Flight {
     source: Rc<TokenSource>,
     /// `None` once the flight is over.
     fetch: Option<Fetch>,
-    /// When the current request was sent: RFC 6749 §5.1 `expires_in` counts from the response,
-    /// and counting from the send is the safe side of that.
-    sent_at: UnixMillis,
+    /// When the request on the wire was sent (`None` while none is): RFC 6749 §5.1 `expires_in`
+    /// counts from the response, and counting from the send is the safe side of that.
+    sent_at: Option<UnixMillis>,
 }
 
-#[wasm_bindgen(js_class = "__TokenFlight")]
 impl Flight {
-    /// The request to send now, for `exchange` (`undefined` once the flight is over).
-    pub fn request(&mut self) -> JsValue {
-        self.sent_at = now();
-        self.fetch
-            .as_ref()
-            .map_or(JsValue::UNDEFINED, |fetch| request_to_js(&fetch.request))
-    }
-
-    /// What `exchange` got for [`Flight::request`]. Returns the token, or throws the flight's
-    /// error (both also settle every waiter through the cache), or returns the delay in
-    /// milliseconds after which `request` is to be sent again (a retry, core's backoff).
-    pub fn finish(&mut self, reply: &JsValue) -> JsResult<JsValue> {
+    /// `[SEND, request]` for `exchange` when no request is out (first, or after a retry's
+    /// sleep); given what `exchange` got for it: `[DONE, token]`, the flight's error thrown (both
+    /// also settle every waiter through the cache), or `[SLEEP, ms]` before the retry (core's
+    /// backoff).
+    pub(crate) fn next(&mut self, reply: JsValue) -> JsResult<Array> {
         let Some(fetch) = self.fetch.take() else {
             return Err(Thrown::invalid_input("this token flight is over"));
         };
+        let Some(sent_at) = self.sent_at.take() else {
+            self.sent_at = Some(now());
+            let request = request_to_js(&fetch.request);
+            self.fetch = Some(fetch);
+            return Ok(step(SEND, &request));
+        };
         match self
             .source
-            .finish(fetch, response_from_js(reply), self.sent_at, now())
+            .finish(fetch, response_from_js(&reply), sent_at, now())
         {
-            FinishStep::Done(Ok(token)) => Ok(token_js(&token)),
+            FinishStep::Done(Ok(token)) => Ok(step(DONE, &token_js(&token))),
             FinishStep::Done(Err(error)) => Err(error.into()),
             FinishStep::RetryAfter { fetch, delay_ms } => {
                 self.fetch = Some(fetch);
                 // A backoff delay in milliseconds is far below 2^53.
-                Ok(JsValue::from_f64(delay_ms as f64))
+                Ok(step(SLEEP, &JsValue::from_f64(delay_ms as f64)))
             }
         }
     }

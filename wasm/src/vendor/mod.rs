@@ -44,15 +44,17 @@ pub(crate) const SPAWN: u32 = 2;
 /// The call is over: the value is its result.
 pub(crate) const DONE: u32 = 3;
 
-/// One call of an engine (a public method's run), as steps. One class for the three clients:
-/// each exported class costs its own glue in the package's JS.
+/// One call of an engine (a public method's run), as steps. One class for the three clients and
+/// `TokenClient`'s flights ([`crate::client::Flight`]): each exported class costs its own glue in
+/// the package's JS.
 #[wasm_bindgen(js_name = "__VendorCall", skip_typescript)]
-pub struct VendorCall(Call);
+pub struct VendorCall(pub(crate) Call);
 
 pub(crate) enum Call {
     Ttm(ttm::TtmCall),
     Sdx(sdx::SdxCall),
     Keycloak(keycloak::KeycloakCall),
+    Flight(crate::client::Flight),
 }
 
 #[wasm_bindgen(js_class = "__VendorCall")]
@@ -65,6 +67,7 @@ impl VendorCall {
             Call::Ttm(call) => call.next(reply),
             Call::Sdx(call) => call.next(reply),
             Call::Keycloak(call) => call.next(reply),
+            Call::Flight(call) => call.next(reply),
         }
     }
 }
