@@ -13,7 +13,7 @@ import {
   __fetchFailed as fetchFailed,
 } from "#native";
 import { boolOption, disposable, fetchOption, numberOption, required, stringOption, stringsOption } from "./options.js";
-import { exchange, sleep } from "./http.js";
+import { sleep } from "./http.js";
 import { drive } from "./vendor-drive.js";
 import { useToStringForInspect } from "./inspect.js";
 
@@ -130,9 +130,7 @@ export class TokenClient {
    * cache then holds no entry with the token and the `token()` memo is cleared.
    */
   async revoke(token, options) {
-    const request = this.#engine.revocation(token, stringOption(options, "hint"));
-    const reply = await exchange(this.#fetch, request, this.#timeoutMs);
-    this.#engine.revoked(token, reply);
+    await drive(this.#engine.revocation(token, stringOption(options, "hint")), this.#fetch, this.#timeoutMs);
     this.#memo = undefined;
   }
 

@@ -28,11 +28,11 @@ use tokensmith::cache::{
 };
 use tokensmith::client::{Fetch, FinishStep, Step, TokenSource};
 use tokensmith::www_authenticate::parse_www_authenticate_all;
-use tokensmith::UnixMillis;
 use tokensmith::{
     check_revocation_response, ClientAuthMethod, Grant, ParseOptions, Secret, TokenEndpoint,
     TokenTypeHint,
 };
+use tokensmith::{HttpRequest, UnixMillis};
 use wasm_bindgen::prelude::*;
 
 /// One `TokenClient`'s endpoint, cache and defaults.
@@ -123,8 +123,11 @@ impl Engine {
         })
     }
 
-    /// The RFC 7009 §2.1 request revoking `token`, for `exchange`.
-    pub fn revocation(&self, token: String, hint: Option<String>) -> JsResult<JsValue> {
+    /// The revocation of `token` (RFC 7009) as a call `drive` (`js/vendor-drive.js`) runs: the
+    /// §2.1 request, then given what `exchange` got, `[DONE, undefined]`, or what the server
+    /// refused (§2.2.1) or the transport error thrown. Once accepted (200 also for an unknown
+    /// token, §2.2), the cache drops every entry holding `token`, as access or refresh token.
+    pub fn revocation(&self, token: String, hint: Option<String>) -> JsResult<VendorCall> {
         let url = self
             .revocation_url
             .as_deref()
@@ -139,20 +142,13 @@ impl Engine {
                 ))
             }
         };
-        let request = self
-            .endpoint
-            .revocation_request(url, &Secret::new(token), hint)?;
-        Ok(request_to_js(&request))
-    }
-
-    /// What `exchange` got for [`Engine::revocation`]: throws what the server refused (RFC 7009
-    /// §2.2.1) or the transport error. Once accepted (200 also for an unknown token, §2.2), the
-    /// cache drops every entry holding `token`, as access or refresh token.
-    pub fn revoked(&self, token: String, reply: &JsValue) -> JsResult<()> {
-        let response = response_from_js(reply)?;
-        check_revocation_response(&response, now())?;
-        self.cache.forget_token(&Secret::new(token));
-        Ok(())
+        let token = Secret::new(token);
+        let request = self.endpoint.revocation_request(url, &token, hint)?;
+        Ok(VendorCall(Call::Revocation(Revocation {
+            request: Some(request),
+            token,
+            cache: self.cache.clone(),
+        })))
     }
 
     /// The cache as JSON text; the tokens themselves only with `include_secrets`.
@@ -313,6 +309,26 @@ impl Flight {
                 Ok(step(SLEEP, &JsValue::from_f64(delay_ms as f64)))
             }
         }
+    }
+}
+
+/// One revocation (RFC 7009) as a [`VendorCall`]: see [`Engine::revocation`].
+pub(crate) struct Revocation {
+    /// The request, until it is sent.
+    request: Option<HttpRequest>,
+    token: Secret,
+    cache: TokenCache,
+}
+
+impl Revocation {
+    pub(crate) fn next(&mut self, reply: JsValue) -> JsResult<Array> {
+        if let Some(request) = self.request.take() {
+            return Ok(step(SEND, &request_to_js(&request)));
+        }
+        let response = response_from_js(&reply)?;
+        check_revocation_response(&response, now())?;
+        self.cache.forget_token(&self.token);
+        Ok(step(DONE, &JsValue::UNDEFINED))
     }
 }
 

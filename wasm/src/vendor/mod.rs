@@ -55,6 +55,7 @@ pub(crate) enum Call {
     Sdx(sdx::SdxCall),
     Keycloak(keycloak::KeycloakCall),
     Flight(crate::client::Flight),
+    Revocation(crate::client::Revocation),
 }
 
 #[wasm_bindgen(js_class = "__VendorCall")]
@@ -68,6 +69,7 @@ impl VendorCall {
             Call::Sdx(call) => call.next(reply),
             Call::Keycloak(call) => call.next(reply),
             Call::Flight(call) => call.next(reply),
+            Call::Revocation(call) => call.next(reply),
         }
     }
 }
