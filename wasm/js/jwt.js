@@ -54,10 +54,20 @@ export function verifyArgs(options) {
  */
 export async function verifyPrepared(prepared, cache) {
   if (!Array.isArray(prepared)) return prepared;
+  // `finish` is a `__VendorCall`: one `next` with WebCrypto's verdict (`undefined` when the key
+  // was refused) answers `[DONE, { header, claims }]` or throws; freed either way.
   const [finish, id, jwk, importAlgorithm, verifyAlgorithm, data, signature] = prepared;
+  try {
+    return finish.next(await webCrypto(id, jwk, importAlgorithm, verifyAlgorithm, data, signature, cache))[1];
+  } finally {
+    finish.free();
+  }
+}
+
+/** WebCrypto's verdict on a signature: whether it is valid, or `undefined` for a refused key. */
+async function webCrypto(id, jwk, importAlgorithm, verifyAlgorithm, data, signature, cache) {
   const subtle = globalThis.crypto?.subtle;
   if (typeof subtle !== "object" || subtle === null) {
-    finish.free();
     throw invalid("crypto.subtle is unavailable (it needs a secure context: https or localhost)");
   }
   let key = id === undefined ? undefined : cache.get(id);
@@ -66,17 +76,16 @@ export async function verifyPrepared(prepared, cache) {
       key = await subtle.importKey("jwk", JSON.parse(jwk), JSON.parse(importAlgorithm), false, ["verify"]);
     } catch {
       // WebCrypto refused the key (say Ed25519 without Secure Curves): jwt_invalid_key.
-      return finish.finish(undefined);
+      return undefined;
     }
     if (id !== undefined) rememberKey(cache, id, key);
   }
-  let valid = false;
   try {
-    valid = (await subtle.verify(JSON.parse(verifyAlgorithm), key, signature, data)) === true;
+    return (await subtle.verify(JSON.parse(verifyAlgorithm), key, signature, data)) === true;
   } catch {
     // A signature WebCrypto cannot even check is not a valid one.
+    return false;
   }
-  return finish.finish(valid);
 }
 
 /** Keeps `key` under `id`; beyond Rust's KEY_CACHE_CAPACITY the oldest entry goes (FIFO). */

@@ -4,15 +4,16 @@
 //! [`prepare_verify`] runs [`tokensmith::jwt::webcrypto::prepare`] (decode, header rules,
 //! allowlist, key selection; HS256 verified right there in Rust). For RSA, ECDSA, EdDSA, HS384 and
 //! HS512 (SHA-512 stays out of the wasm module) it hands `jwt.js` what `crypto.subtle.importKey` +
-//! `verify` need and a [`JwtFinish`], whose `finish` applies [`WebCryptoVerify::finish`] (claim
-//! rules of RFC 7519 §4.1) to WebCrypto's answer. The wasm links no asymmetric crypto: browsers
-//! and Node ≥ 20 ship it in `crypto.subtle`.
+//! `verify` need and a [`JwtFinish`] (a `__VendorCall`), whose `next` applies
+//! [`WebCryptoVerify::finish`] (claim rules of RFC 7519 §4.1) to WebCrypto's answer. The wasm
+//! links no asymmetric crypto: browsers and Node ≥ 20 ship it in `crypto.subtle`.
 //!
 //! `jwt.js` keeps the imported public keys (`CryptoKey`s) in a `Map` by the identity given here
 //! (at most [`KEY_CACHE_CAPACITY`]), so a repeated verify with the same key skips `importKey`
 //! (about 50 µs for RSA, 120 µs for P-256 in Node 22).
 
 use crate::errors::JsResult;
+use crate::vendor::{step, Call, VendorCall, DONE};
 use js_sys::{Array, Uint8Array, JSON};
 use tokensmith::json::{self, Duplicates, Map};
 use tokensmith::jwt::webcrypto::{prepare, Prepared, WebCryptoVerify};
@@ -88,11 +89,11 @@ pub(crate) fn prepared(token: &str, keys: &KeySet, options: &Array) -> JsResult<
         Uint8Array::from(pending.signing_input.as_slice()).into(),
         Uint8Array::from(pending.signature.as_slice()).into(),
     ];
-    let finish = JwtFinish {
-        pending,
+    let finish = VendorCall(Call::Jwt(JwtFinish {
+        pending: Some(pending),
         validation,
         at,
-    };
+    }));
     let out = Array::new();
     out.push(&finish.into());
     for item in items {
@@ -101,24 +102,31 @@ pub(crate) fn prepared(token: &str, keys: &KeySet, options: &Array) -> JsResult<
     Ok(out.into())
 }
 
-/// Step 2 of `verifyJwt`: what remains of one token once WebCrypto has answered.
-#[wasm_bindgen(js_name = "__JwtFinish", skip_typescript)]
-pub struct JwtFinish {
-    pending: WebCryptoVerify,
+/// Step 2 of `verifyJwt`: what remains of one token once WebCrypto has answered. Handed to JS
+/// as a [`VendorCall`] (one class for every call JS drives in steps: a class of its own would
+/// cost its own glue).
+pub(crate) struct JwtFinish {
+    /// `None` once answered.
+    pending: Option<WebCryptoVerify>,
     validation: Validation,
     at: UnixMillis,
 }
 
-#[wasm_bindgen(js_class = "__JwtFinish")]
 impl JwtFinish {
     /// `verdict`: what `crypto.subtle.verify` resolved to (`false` also when it threw), or
     /// `undefined` when `importKey` refused the key (for example Ed25519 in an engine without
-    /// Secure Curves: `jwt_invalid_key`). Returns `{ header, claims }` or throws `JwtError`.
-    #[wasm_bindgen(skip_typescript)]
-    pub fn finish(self, verdict: Option<bool>) -> JsResult<JsValue> {
-        let valid = verdict.ok_or(JwtError::InvalidKey("WebCrypto refused the key"))?;
-        let jwt = self.pending.finish(valid, &self.validation, self.at)?;
-        Ok(header_and_claims(&jwt.header, &jwt.claims))
+    /// Secure Curves: `jwt_invalid_key`). Returns `[DONE, { header, claims }]` or throws
+    /// `JwtError`.
+    pub(crate) fn next(&mut self, verdict: JsValue) -> JsResult<Array> {
+        let pending = self.pending.take().ok_or(JwtError::InvalidKey(
+            "this verification has already answered",
+        ))?;
+        if verdict.is_undefined() {
+            return Err(JwtError::InvalidKey("WebCrypto refused the key").into());
+        }
+        // A boolean (`verifyPrepared` in `jwt.js`).
+        let jwt = pending.finish(verdict.is_truthy(), &self.validation, self.at)?;
+        Ok(step(DONE, &header_and_claims(&jwt.header, &jwt.claims)))
     }
 }
 

@@ -1,7 +1,7 @@
 //! Replays tests/vectors/jwt.json through the Rust half of `verifyJwt` in a real JS engine (Node
 //! and, with `test-wasm-browser`, headless Chromium): `__prepareVerify` (header rules, key
-//! selection, HS256 verified in Rust) and, for the other algorithms, the `finish` of the
-//! `__JwtFinish` it returns (claim rules) called as `wasm/js/jwt.js` calls it. WebCrypto's part
+//! selection, HS256 verified in Rust) and, for the other algorithms, the `next` of the
+//! `__VendorCall` it returns (claim rules) called as `wasm/js/jwt.js` calls it. WebCrypto's part
 //! (importKey + verify of RS256, ES256 and EdDSA) is `jwt.js`'s and is replayed by the Node
 //! suites (tests/node/jwt.test.mjs) against the built package.
 #![cfg(target_arch = "wasm32")]
@@ -66,14 +66,16 @@ fn js(value: &Value) -> JsValue {
     JSON::parse(&value.to_string()).expect("valid JSON")
 }
 
-/// `finish.finish(verdict)`, through the JS class as `jwt.js` calls it.
+/// `finish.next(verdict)[1]`, through the JS class as `jwt.js` calls it (`next` answers
+/// `[DONE, { header, claims }]`).
 fn finish(step: &Array, verdict: JsValue) -> Result<JsValue, JsValue> {
     let finisher = step.get(0);
-    let method: Function = Reflect::get(&finisher, &"finish".into())
-        .expect("finish")
+    let method: Function = Reflect::get(&finisher, &"next".into())
+        .expect("next")
         .dyn_into()
         .expect("a method");
-    method.call1(&finisher, &verdict)
+    let answer = method.call1(&finisher, &verdict)?;
+    Ok(answer.unchecked_into::<Array>().get(1))
 }
 
 fn property(value: &JsValue, key: &str) -> Option<String> {

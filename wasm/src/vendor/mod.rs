@@ -44,9 +44,10 @@ pub(crate) const SPAWN: u32 = 2;
 /// The call is over: the value is its result.
 pub(crate) const DONE: u32 = 3;
 
-/// One call of an engine (a public method's run), as steps. One class for the three clients and
-/// `TokenClient`'s flights ([`crate::client::Flight`]): each exported class costs its own glue in
-/// the package's JS.
+/// One call of an engine (a public method's run), as steps. One class for the three clients,
+/// `TokenClient`'s flights ([`crate::client::Flight`]) and revocations, and `verifyJwt`'s
+/// WebCrypto half ([`crate::jwt::JwtFinish`], one `next` with WebCrypto's verdict): each exported
+/// class costs its own glue in the package's JS.
 #[wasm_bindgen(js_name = "__VendorCall", skip_typescript)]
 pub struct VendorCall(pub(crate) Call);
 
@@ -56,6 +57,7 @@ pub(crate) enum Call {
     Keycloak(keycloak::KeycloakCall),
     Flight(crate::client::Flight),
     Revocation(crate::client::Revocation),
+    Jwt(crate::jwt::JwtFinish),
 }
 
 #[wasm_bindgen(js_class = "__VendorCall")]
@@ -70,6 +72,7 @@ impl VendorCall {
             Call::Keycloak(call) => call.next(reply),
             Call::Flight(call) => call.next(reply),
             Call::Revocation(call) => call.next(reply),
+            Call::Jwt(call) => call.next(reply),
         }
     }
 }
