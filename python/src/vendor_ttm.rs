@@ -177,13 +177,12 @@ impl Inner {
         Ok(())
     }
 
-    /// Every user tenant, reading all pages with the host tenant's own (operator) token.
+    /// Every user tenant, reading all pages with the host tenant's own (operator) token. A page
+    /// that refuses the operator token (core's `read_user_tenants_page`, which then forgets it)
+    /// is sent again once with a new one; a second refusal is raised.
     fn user_tenants(self: &Arc<Self>, py: Python<'_>) -> PyResult<Vec<String>> {
-        let host = self.ttm.host_tenant().to_owned();
-        let (_, operator) = self
-            .tokens(py, vec![host])?
-            .pop()
-            .ok_or_else(|| PyRuntimeError::new_err("no operator token"))?;
+        let mut operator = self.operator_token(py)?;
+        let mut renewed = false;
         let mut tenants = Vec::new();
         let mut page = Some(0);
         while let Some(number) = page {
@@ -191,16 +190,42 @@ impl Inner {
                 .ttm
                 .user_tenants_request(number, &operator.access_token)
                 .map_err(|e| to_py_err(py, &e))?;
-            let parsed = self
+            let read = self
                 .io
                 .fetch(py, &request, |resp, sent_at| {
-                    self.ttm.parse_user_tenants_page(resp, number, sent_at)
+                    self.ttm.read_user_tenants_page(
+                        &self.cache,
+                        resp,
+                        number,
+                        &operator.access_token,
+                        renewed,
+                        sent_at,
+                    )
                 })?
                 .map_err(|e| to_py_err(py, &e))?;
-            tenants.extend(parsed.tenants);
-            page = parsed.next_page;
+            match read {
+                Some(parsed) => {
+                    tenants.extend(parsed.tenants);
+                    page = parsed.next_page;
+                }
+                // Refused and forgotten: the same page again with a new operator token.
+                None => {
+                    renewed = true;
+                    operator = self.operator_token(py)?;
+                }
+            }
         }
         Ok(tenants)
+    }
+
+    /// The host tenant's own token (from the cache while fresh), which `userTenants` requires.
+    fn operator_token(self: &Arc<Self>, py: Python<'_>) -> PyResult<Arc<Token>> {
+        let host = self.ttm.host_tenant().to_owned();
+        let (_, operator) = self
+            .tokens(py, vec![host])?
+            .pop()
+            .ok_or_else(|| PyRuntimeError::new_err("no operator token"))?;
+        Ok(operator)
     }
 
     fn refresh_in_background(
