@@ -105,8 +105,9 @@ enum Goal {
 enum Stage {
     /// Getting tokens for `order`.
     Tokens,
-    /// Getting the host tenant's own token, the operator token `userTenants` requires.
-    Operator,
+    /// Getting the host tenant's own token, the operator token `userTenants` requires, then
+    /// asking for this page (0, or the page whose request the operator token was refused for).
+    Operator(u32),
     /// Asking for this page of user tenants with the operator token.
     Page(u32, Arc<tokensmith::Token>),
     /// Every page read.
@@ -145,6 +146,9 @@ pub struct TtmCall {
     listed: Vec<String>,
     /// Polls of this tokens round (see [`MAX_WAIT_POLLS`]).
     polls: u32,
+    /// A new operator token was got after a page refused the first one: core's
+    /// `read_user_tenants_page` renews it once per listing.
+    renewed: bool,
 }
 
 impl TtmCall {
@@ -161,6 +165,7 @@ impl TtmCall {
             sent: None,
             listed: Vec::new(),
             polls: 0,
+            renewed: false,
         }
     }
 
@@ -178,7 +183,7 @@ impl TtmCall {
         VendorCall(Call::Ttm(TtmCall::new(
             shared,
             goal,
-            Stage::Operator,
+            Stage::Operator(0),
             vec![host],
         )))
     }
@@ -240,11 +245,11 @@ impl TtmCall {
             }
             // Every tenant of the round has its token.
             match std::mem::replace(&mut self.stage, Stage::Listed) {
-                Stage::Operator => {
+                Stage::Operator(page) => {
                     let operator = self
                         .latest(self.shared.ttm.host_tenant())
                         .ok_or_else(|| Thrown::invalid_input("no operator token"))?;
-                    self.stage = Stage::Page(0, Arc::clone(operator));
+                    self.stage = Stage::Page(page, Arc::clone(operator));
                 }
                 Stage::Page(number, operator) => {
                     let request = self
@@ -329,15 +334,31 @@ impl TtmCall {
                     }
                 }
                 Sent::Page(number, operator) => {
-                    let page = self
-                        .shared
-                        .ttm
-                        .parse_user_tenants_page(&response?, number, sent_at)?;
-                    self.listed.extend(page.tenants);
-                    self.stage = match page.next_page {
-                        Some(next) => Stage::Page(next, operator),
-                        None => Stage::Listed,
-                    };
+                    let shared = &self.shared;
+                    match shared.ttm.read_user_tenants_page(
+                        &shared.cache,
+                        &response?,
+                        number,
+                        &operator.access_token,
+                        self.renewed,
+                        sent_at,
+                    )? {
+                        Some(page) => {
+                            self.listed.extend(page.tenants);
+                            self.stage = match page.next_page {
+                                Some(next) => Stage::Page(next, operator),
+                                None => Stage::Listed,
+                            };
+                        }
+                        // The operator token was refused and core forgot it: a tokens round
+                        // for the host tenant gets a new one, then this page is sent again.
+                        None => {
+                            self.renewed = true;
+                            self.todo = vec![shared.ttm.host_tenant().to_owned()];
+                            self.polls = 0;
+                            self.stage = Stage::Operator(number);
+                        }
+                    }
                 }
             }
         }
