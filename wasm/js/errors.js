@@ -70,10 +70,14 @@ nameClasses({ TokenError, OAuthError, ResponseError, TransportError, JwtError, P
 
 /**
  * Builds the error object for a core error of `family` (`ErrorFamily::as_str`). Families without
- * a class of their own (input, token, cache) are plain `TokenError`s.
+ * a class of their own (input, token, cache) are plain `TokenError`s. The family's fields come as
+ * arguments (`undefined` when absent) and become the constructor's details object here; `kind` is
+ * an `OAuthError`'s `error` or a `ResponseError`'s `reason` (each class reads its own).
  * @internal
  */
-export function createError(family, code, message, details) {
+export function createError(family, code, message, status, retryAfter, kind, description, uri) {
   const cls = FAMILIES[family];
-  return cls ? new cls(message, code, details ?? {}) : new TokenError(message, code);
+  return cls
+    ? new cls(message, code, { status, retryAfter, error: kind, description, uri, reason: kind })
+    : new TokenError(message, code);
 }

@@ -7,7 +7,6 @@
 //! stable [`tokensmith::Error::code`]; callers branch on it, never on the message. The message is
 //! core's `Display`, which never contains a secret or a raw response body.
 
-use js_sys::{Object, Reflect};
 use std::sync::Arc;
 use tokensmith::error::RetryAfter;
 use wasm_bindgen::prelude::*;
@@ -34,8 +33,21 @@ extern "C" {
     #[wasm_bindgen(reexport, extends = TokenError, extends = js_sys::Error)]
     pub type PatError;
 
+    // The family-specific fields go as plain arguments (`undefined` when absent) and
+    // `createError` builds the details object: one import call, no `Reflect.set` per field.
+    // `kind` is an `OAuthError`'s `error` or a `ResponseError`'s `reason`; never both.
+    #[allow(clippy::too_many_arguments)]
     #[wasm_bindgen(js_name = createError)]
-    fn create_error(family: &str, code: &str, message: &str, details: &JsValue) -> JsValue;
+    fn create_error(
+        family: &str,
+        code: &str,
+        message: &str,
+        status: Option<u16>,
+        retry_after: Option<f64>,
+        kind: Option<&str>,
+        description: Option<&str>,
+        uri: Option<&str>,
+    ) -> JsValue;
 }
 
 /// What the exported functions return: a value, or a thrown `TokenError` (or subclass).
@@ -92,48 +104,30 @@ impl Thrown {
 impl From<Thrown> for JsValue {
     fn from(error: Thrown) -> Self {
         let error = &*error.0;
-        let details = details(error);
+        // The OAuth error response's fields (RFC 6749 §5.2), or a response error's reason.
+        let (mut kind, mut description, mut uri) = (None, None, None);
+        match error {
+            tokensmith::Error::OAuth(oauth) => {
+                kind = Some(oauth.code.as_str());
+                description = oauth.description.as_deref();
+                uri = oauth.uri.as_deref();
+            }
+            tokensmith::Error::UnexpectedResponse(response) => {
+                kind = Some(response.reason.code());
+            }
+            _ => {}
+        }
         create_error(
             error.family().as_str(),
             error.code(),
             &error.to_string(),
-            &details,
+            error.status(),
+            error.retry_after().map(retry_after_secs),
+            kind,
+            description,
+            uri,
         )
     }
-}
-
-/// The family-specific fields of an error, as a plain object for the class constructor.
-fn details(error: &tokensmith::Error) -> JsValue {
-    let object = Object::new();
-    let set = |key: &str, value: JsValue| {
-        // Reflect::set only fails on a frozen or proxied target; a fresh object is neither.
-        let _ = Reflect::set(&object, &JsValue::from_str(key), &value);
-    };
-    if let Some(status) = error.status() {
-        set("status", JsValue::from(status));
-    }
-    if let Some(retry_after) = error.retry_after() {
-        set(
-            "retryAfter",
-            JsValue::from_f64(retry_after_secs(retry_after)),
-        );
-    }
-    match error {
-        tokensmith::Error::OAuth(oauth) => {
-            set("error", JsValue::from_str(oauth.code.as_str()));
-            if let Some(description) = &oauth.description {
-                set("description", JsValue::from_str(description));
-            }
-            if let Some(uri) = &oauth.uri {
-                set("uri", JsValue::from_str(uri));
-            }
-        }
-        tokensmith::Error::UnexpectedResponse(response) => {
-            set("reason", JsValue::from_str(response.reason.code()));
-        }
-        _ => {}
-    }
-    object.into()
 }
 
 /// `Retry-After` as seconds (the unit of the header, RFC 9110 §10.2.3); fractions are kept when

@@ -1,10 +1,9 @@
 //! Personal access tokens (docs/pat-format.md): generate, check offline, hash for storage.
 
-use crate::convert::bytes;
+use crate::convert::{bytes, object_to_js};
 use crate::errors::JsResult;
-use js_sys::Object;
 use tokensmith::pat::{self, TokenHasher};
-use tokensmith::Secret;
+use tokensmith::{json, Secret};
 use wasm_bindgen::prelude::*;
 
 /// A new token `prefix_` + 30 random base62 characters + a 6-character CRC-32 checksum.
@@ -33,10 +32,11 @@ pub fn pat_parse(
     #[wasm_bindgen(js_name = expectedPrefix)] expected_prefix: Option<String>,
 ) -> JsResult<JsValue> {
     let parsed = pat::parse(token, expected_prefix.as_deref())?;
-    let object = Object::new();
-    // Setting a fresh plain object's own property cannot fail.
-    let _ = js_sys::Reflect::set(&object, &"prefix".into(), &parsed.prefix.into());
-    Ok(object.into())
+    // Through JSON like the crate's other objects: that code is linked anyway, where setting
+    // the property from Rust would link a `Reflect.set` import for this one call.
+    let mut object = json::Map::new();
+    object.insert("prefix".into(), json::Value::String(parsed.prefix.into()));
+    Ok(object_to_js(&object))
 }
 
 /// The hash to store for a token: SHA-256, or HMAC-SHA-256 keyed with `pepper` (a string, as
