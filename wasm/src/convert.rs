@@ -4,7 +4,7 @@
 //! links no serde and keeps the package small; values are small (JWT claims, token extras).
 
 use crate::errors::{JsResult, Thrown};
-use js_sys::{Array, Date, Object, Reflect, Uint8Array, JSON};
+use js_sys::{Array, Date, Reflect, Uint8Array, JSON};
 use tokensmith::UnixMillis;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
@@ -82,8 +82,10 @@ pub fn time_from_js(value: &JsValue, refused: &'static str) -> JsResult<UnixMill
 
 /// A JSON object as a plain JS object.
 pub fn object_to_js(map: &tokensmith::json::Map) -> JsValue {
-    // Core writes valid JSON (numbers keep the text they were parsed from).
-    JSON::parse(&map.to_json()).unwrap_or_else(|_| Object::new().into())
+    // Core writes valid JSON (numbers keep the text they were parsed from), so `JSON.parse`
+    // cannot throw here; the unreachable fallback is `undefined` rather than a made-up `{}`,
+    // which would link js-sys's `Object::new` import for nothing.
+    JSON::parse(&map.to_json()).unwrap_or_default()
 }
 
 /// An option bag property; `None` when the bag or the property is `undefined` or `null`.
