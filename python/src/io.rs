@@ -20,9 +20,14 @@ use tokensmith::{HttpRequest, HttpResponse, UnixMillis};
 
 /// A client's transport (made by `tokensmith._transport.make_transport`) and the `tokensmith`
 /// logger, owned: what every client class (`TokenClient` and the vendor clients) sends through.
+/// The vendor clients keep their `clock=` here too (`with_clock`), so every request they send
+/// and every `now` they give core reads it; `TokenClient` keeps its clock per grant slot and
+/// leaves this one the system clock.
 pub struct IoHandles {
     pub transport: Py<PyAny>,
     pub logger: Py<PyAny>,
+    /// The system clock unless `with_clock`.
+    clock: Clock,
 }
 
 impl IoHandles {
@@ -47,7 +52,28 @@ impl IoHandles {
             .import("logging")?
             .call_method1("getLogger", ("tokensmith",))?
             .unbind();
-        Ok(IoHandles { transport, logger })
+        Ok(IoHandles {
+            transport,
+            logger,
+            clock: Clock::default(),
+        })
+    }
+
+    /// The same handles reading `clock` (a client's `clock=`, see `Clock::from_arg`) for the
+    /// time requests are sent and for `now`.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The clock these handles read.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Now by this clock; a Python clock that raises (or returns no finite number) is raised.
+    pub fn now(&self, py: Python<'_>) -> PyResult<UnixMillis> {
+        self.clock.now(py)
     }
 
     /// Another handle on the same transport and logger (a pending fetch outlives its call).
@@ -55,12 +81,14 @@ impl IoHandles {
         IoHandles {
             transport: self.transport.clone_ref(py),
             logger: self.logger.clone_ref(py),
+            clock: self.clock.clone(),
         }
     }
 
-    /// Core's `SourceIo` over these handles, reading the system clock.
+    /// Core's `SourceIo` over these handles, reading their clock (`PyIo::with_clock` replaces
+    /// it).
     pub fn bind<'a, 'py>(&'a self, py: Python<'py>) -> PyIo<'a, 'py> {
-        PyIo::new(self.transport.bind(py), self.logger.bind(py))
+        PyIo::new(self.transport.bind(py), self.logger.bind(py)).with_clock(self.clock.clone())
     }
 
     /// Sends one request. The outer error is a bug of the transport (an exception other than
@@ -86,7 +114,7 @@ impl IoHandles {
         request: &HttpRequest,
         parse: impl FnOnce(&HttpResponse, UnixMillis) -> tokensmith::Result<T>,
     ) -> PyResult<tokensmith::Result<T>> {
-        let sent_at = crate::clock::now();
+        let sent_at = self.now(py)?;
         Ok(self
             .send(py, request)?
             .and_then(|response| parse(&response, sent_at)))

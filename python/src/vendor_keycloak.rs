@@ -2,6 +2,7 @@
 //! not active"), over `tokensmith::vendor`'s Keycloak rules. Mirrors the npm `KeycloakClient`.
 
 use crate::client::scopes_of;
+use crate::clock::Clock;
 use crate::errors::to_py_err;
 use crate::io::IoHandles;
 use crate::token::PyToken;
@@ -23,6 +24,9 @@ pub fn keycloak_token_url(py: Python<'_>, base: &str, realm: &str) -> PyResult<S
 /// and refresh, with Keycloak's "Token is not active" raised as a `TokenError` with code
 /// `refresh_token_inactive`. Not cached: for cached tokens use `TokenClient` with
 /// `keycloak_token_url(base, realm)`.
+///
+/// `clock` is `TokenClient`'s: a callable returning seconds since the epoch (default
+/// `time.time`); its tokens' `expires_at`, `expires_in` and `is_expired` read it.
 #[pyclass(frozen, name = "KeycloakClient", module = "tokensmith")]
 pub struct KeycloakClient {
     endpoint: TokenEndpoint,
@@ -41,7 +45,9 @@ impl KeycloakClient {
             parse_token_response(resp, sent_at, &ParseOptions::default())
         })?;
         match parsed {
-            Ok(token) => Ok(Ok(PyToken::new(py, Arc::new(token))?)),
+            Ok(token) => Ok(Ok(
+                PyToken::new(py, Arc::new(token))?.with_clock(self.io.clock().clone())
+            )),
             Err(error) => Ok(Err(error)),
         }
     }
@@ -61,6 +67,7 @@ impl KeycloakClient {
         transport = None,
         timeout = 10.0,
         verify = None,
+        clock = None,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -74,7 +81,9 @@ impl KeycloakClient {
         transport: Option<&Bound<'_, PyAny>>,
         timeout: f64,
         verify: Option<&Bound<'_, PyAny>>,
+        clock: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        let clock = Clock::from_arg(clock)?;
         let url = tokensmith::vendor::keycloak_token_url(base_url, realm)
             .map_err(|e| to_py_err(py, &e))?;
         // A confidential client authenticates with Basic (RFC 6749 §2.3.1), a public one sends
@@ -97,7 +106,7 @@ impl KeycloakClient {
             },
             scope,
             offline,
-            io: IoHandles::new(py, transport, timeout, verify)?,
+            io: IoHandles::new(py, transport, timeout, verify)?.with_clock(clock),
         })
     }
 

@@ -2,16 +2,16 @@
 //! what happens when a server restart makes the refresh token worthless (`tokensmith::vendor::
 //! sdx_refresh_error`). Mirrors the npm `SdxClient`.
 
-use crate::clock;
+use crate::clock::Clock;
 use crate::errors::to_py_err;
 use crate::io::IoHandles;
 use crate::token::PyToken;
 use pyo3::prelude::*;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokensmith::cache::{CacheConfig, TokenCache};
 use tokensmith::client::TokenSource;
 use tokensmith::vendor::{sdx_client_error, SdxSignIn, SDX_TOKEN_PATH};
-use tokensmith::{ClientAuthMethod, Error, Secret, TokenEndpoint};
+use tokensmith::{ClientAuthMethod, Error, Secret, Token, TokenEndpoint};
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // Only whole values are stored; a panic leaves them consistent.
@@ -22,6 +22,10 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// restart forgets every refresh token; with `keep_credentials=True` the client signs in again
 /// by itself, otherwise it raises a `TokenError` with code `refresh_token_inactive` telling the
 /// user to regenerate the tokens.
+///
+/// `clock` is `TokenClient`'s: a callable returning seconds since the epoch (default
+/// `time.time`). The cache's expiry and refresh-ahead and the tokens' `expires_in` and
+/// `is_expired` read it; sleeps still take real time.
 #[pyclass(frozen, name = "SdxClient", module = "tokensmith")]
 pub struct SdxClient {
     endpoint: TokenEndpoint,
@@ -51,9 +55,14 @@ impl SdxClient {
             return Err(bug);
         }
         match outcome {
-            Ok(token) => PyToken::new(py, token),
+            Ok(token) => self.wrap(py, token),
             Err(error) => Err(self.clear_error(py, &error)),
         }
+    }
+
+    /// The Python `Token`, aging by the client's clock.
+    fn wrap(&self, py: Python<'_>, token: Arc<Token>) -> PyResult<PyToken> {
+        Ok(PyToken::new(py, token)?.with_clock(self.io.clock().clone()))
     }
 
     fn clear_error(&self, py: Python<'_>, error: &Error) -> PyErr {
@@ -76,6 +85,7 @@ impl SdxClient {
         transport = None,
         timeout = 10.0,
         verify = None,
+        clock = None,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -87,7 +97,9 @@ impl SdxClient {
         transport: Option<&Bound<'_, PyAny>>,
         timeout: f64,
         verify: Option<&Bound<'_, PyAny>>,
+        clock: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        let clock = Clock::from_arg(clock)?;
         Ok(SdxClient {
             endpoint: TokenEndpoint {
                 url: format!("{}{SDX_TOKEN_PATH}", base_url.trim_end_matches('/')),
@@ -97,7 +109,7 @@ impl SdxClient {
             },
             keep_credentials,
             cache: TokenCache::new(CacheConfig::default()),
-            io: IoHandles::new(py, transport, timeout, verify)?,
+            io: IoHandles::new(py, transport, timeout, verify)?.with_clock(clock),
             source: Mutex::new(None),
         })
     }
@@ -121,14 +133,16 @@ impl SdxClient {
             }
             SdxSignIn::Exchange(exchange) => exchange,
         };
-        let (source, token) = self
-            .io
-            .fetch(py, &exchange.request.clone(), |resp, sent_at| {
-                exchange.finish(resp, sent_at, clock::now())
-            })?
+        // The token's lifetime counts from when the request was sent (RFC 6749 §5.1); the cache
+        // stores it at the time the answer came.
+        let sent_at = self.io.now(py)?;
+        let response = self.io.send(py, &exchange.request.clone())?;
+        let now = self.io.now(py)?;
+        let (source, token) = response
+            .and_then(|resp| exchange.finish(&resp, sent_at, now))
             .map_err(err)?;
         *lock(&self.source) = Some(source);
-        PyToken::new(py, token)
+        self.wrap(py, token)
     }
 
     /// The current token, refreshed when it expires.

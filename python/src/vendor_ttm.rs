@@ -4,7 +4,7 @@
 //! the transport, waits (GIL released) and converts values. The loop is the npm binding's
 //! (`wasm/src/vendor/ttm.rs`), with threads in place of promises.
 
-use crate::clock;
+use crate::clock::Clock;
 use crate::errors::to_py_err;
 use crate::io::{start_daemon_thread, IoHandles};
 use crate::token::PyToken;
@@ -30,6 +30,10 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// Tokens per user tenant, cached per (host tenant, user tenant), requested in batches.
 /// Thread-safe: concurrent calls never request the same tenant twice (core's single-flight).
+///
+/// `clock` is `TokenClient`'s: a callable returning seconds since the epoch (default
+/// `time.time`). The cache's expiry and refresh-ahead (in the background too) and the tokens'
+/// `expires_in` and `is_expired` read it; retry sleeps still take real time.
 #[pyclass(frozen, name = "TechnicalTokenManager", module = "tokensmith")]
 pub struct TechnicalTokenManager {
     inner: Arc<Inner>,
@@ -68,7 +72,10 @@ impl Inner {
             }
         }
         // Made without the lock held: allocating may run Python code (GC, finalizers).
-        let object = Py::new(py, PyToken::new(py, token.clone())?)?;
+        let object = Py::new(
+            py,
+            PyToken::new(py, token.clone())?.with_clock(self.io.clock().clone()),
+        )?;
         lock(&self.objects).insert(tenant.to_owned(), (token.clone(), object.clone_ref(py)));
         Ok(object)
     }
@@ -87,7 +94,7 @@ impl Inner {
             let names: Vec<&str> = todo.iter().map(String::as_str).collect();
             let plan = self
                 .ttm
-                .plan(&self.cache, &names, clock::now())
+                .plan(&self.cache, &names, self.io.now(py)?)
                 .map_err(|e| to_py_err(py, &e))?;
             if let Some((_, error)) = plan.failed.first() {
                 // Dropping the plan releases the tickets of its chunks.
@@ -142,7 +149,9 @@ impl Inner {
                     }
                 ),
             );
-            let sent_at = clock::now();
+            // A failing clock is raised before the chunk is sent; dropping the chunks releases
+            // their tenants.
+            let sent_at = self.io.now(py)?;
             let (response, bug) = match self.io.send(py, &chunk.request) {
                 Ok(response) => (response, None),
                 // A transport bug: the chunk completes as a transport failure, then it is raised.
@@ -154,10 +163,17 @@ impl Inner {
                     Some(bug),
                 ),
             };
+            // The clock is read once the answer is in; if it fails now, the chunk still
+            // completes (at `sent_at`) so its tenants are settled, and the clock's error is raised.
+            let (now, clock_bug) = match self.io.now(py) {
+                Ok(now) => (now, None),
+                Err(err) => (sent_at, Some(err)),
+            };
             let done = self
                 .ttm
-                .complete_batch(&self.cache, chunk, response, sent_at, clock::now());
-            if let Some(bug) = bug {
+                .complete_batch(&self.cache, chunk, response, sent_at, now);
+            // A transport bug first (it happened first), else the clock's.
+            if let Some(bug) = bug.or(clock_bug) {
                 return Err(bug);
             }
             for (tenant, outcome) in done.results {
@@ -295,6 +311,7 @@ impl TechnicalTokenManager {
         transport = None,
         timeout = 10.0,
         verify = None,
+        clock = None,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -309,7 +326,9 @@ impl TechnicalTokenManager {
         transport: Option<&Bound<'_, PyAny>>,
         timeout: f64,
         verify: Option<&Bound<'_, PyAny>>,
+        clock: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        let clock = Clock::from_arg(clock)?;
         let ttm = CoreTtm::new(
             base_url,
             client_id,
@@ -324,7 +343,7 @@ impl TechnicalTokenManager {
             inner: Arc::new(Inner {
                 ttm,
                 cache: TokenCache::new(CacheConfig::default()),
-                io: IoHandles::new(py, transport, timeout, verify)?,
+                io: IoHandles::new(py, transport, timeout, verify)?.with_clock(clock),
                 objects: Mutex::new(HashMap::new()),
             }),
         })
@@ -376,7 +395,7 @@ impl TechnicalTokenManager {
         let plan = self
             .inner
             .ttm
-            .plan(&self.inner.cache, &names, clock::now())
+            .plan(&self.inner.cache, &names, self.inner.io.now(py)?)
             .map_err(|e| to_py_err(py, &e))?;
         if !plan.is_complete() {
             // Dropping the plan releases any ticket it took.

@@ -241,7 +241,11 @@ class TokenClient:
 @final
 class TechnicalTokenManager:
     """Siemens Insights Hub Technical Token Manager (v3): tokens per user tenant, cached per
-    (host tenant, user tenant), requested in chunks of ``batch_size`` (1 to 5). Thread-safe."""
+    (host tenant, user tenant), requested in chunks of ``batch_size`` (1 to 5). Thread-safe.
+
+    ``clock`` is :class:`TokenClient`'s: the cache's expiry and refresh-ahead (in the background
+    too) and the tokens' ``expires_in`` and ``is_expired`` read it; retry sleeps take real time.
+    """
 
     def __new__(
         cls,
@@ -256,6 +260,7 @@ class TechnicalTokenManager:
         transport: _Transport | None = None,
         timeout: float = 10.0,
         verify: str | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> TechnicalTokenManager: ...
     def token(self, user_tenant: str) -> Token: ...
     def tokens(self, user_tenants: Iterable[str]) -> dict[str, Token]:
@@ -276,7 +281,11 @@ class TechnicalTokenManager:
 class KeycloakClient:
     """One Keycloak realm's token endpoint: password grant (offline tokens with
     ``offline=True``) and refresh; "Token is not active" raises ``TokenError`` with code
-    ``refresh_token_inactive``. Not cached."""
+    ``refresh_token_inactive``. Not cached.
+
+    ``clock`` is :class:`TokenClient`'s: the tokens' ``expires_at``, ``expires_in`` and
+    ``is_expired`` read it.
+    """
 
     def __new__(
         cls,
@@ -290,6 +299,7 @@ class KeycloakClient:
         transport: _Transport | None = None,
         timeout: float = 10.0,
         verify: str | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> KeycloakClient: ...
     @property
     def token_url(self) -> str: ...
@@ -302,7 +312,11 @@ class KeycloakClient:
 class SdxClient:
     """HxGN SDx / TruView password sign-in. After a server restart a rejected refresh token
     signs in again with ``keep_credentials=True``, else raises ``TokenError`` with code
-    ``refresh_token_inactive`` (regenerate the tokens)."""
+    ``refresh_token_inactive`` (regenerate the tokens).
+
+    ``clock`` is :class:`TokenClient`'s: the cache's expiry and refresh-ahead and the tokens'
+    ``expires_in`` and ``is_expired`` read it.
+    """
 
     def __new__(
         cls,
@@ -314,6 +328,7 @@ class SdxClient:
         transport: _Transport | None = None,
         timeout: float = 10.0,
         verify: str | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> SdxClient: ...
     @property
     def keep_credentials(self) -> bool: ...
