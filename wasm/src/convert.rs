@@ -47,7 +47,12 @@ extern "C" {
 
 /// [`flat_pairs`] as Rust pairs; `None` when refused.
 pub fn pairs(value: &JsValue, entries: bool) -> Option<Vec<(String, String)>> {
-    let flat = flat_pairs(value, entries).dyn_into::<Array>().ok()?;
+    // `flatPairs` returns an array or `undefined`: no `Array.isArray` check (an import) needed.
+    let flat = flat_pairs(value, entries);
+    if flat.is_undefined() {
+        return None;
+    }
+    let flat: Array = flat.unchecked_into();
     let mut pairs = Vec::new();
     let mut i = 0;
     while i + 1 < flat.length() {
