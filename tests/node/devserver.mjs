@@ -44,3 +44,31 @@ export async function startDevServer({ config = null, args = [] } = {}) {
     },
   };
 }
+
+/**
+ * The dev-server configuration of the vendor suites: the TTM client, user alice, host tenant
+ * `opshost` with `tenants` generated user tenants (100 per userTenants page).
+ */
+export function vendorConfig(tenants) {
+  return `
+realms = ["demo"]
+
+[pat]
+database = ":memory:"
+prefix = "tsm"
+
+[[clients]]
+id = "ttm-client"
+secret = "ttm secret: p@ss"
+auth = "form-basic"
+
+[[users]]
+username = "alice"
+password = "alice password"
+
+[tenants]
+host = "opshost"
+users = []
+generate = ${tenants}
+`;
+}

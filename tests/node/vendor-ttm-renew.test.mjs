@@ -5,32 +5,12 @@
 // and for a server that refuses every token.
 import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
-import { startDevServer } from "./devserver.mjs";
+import { startDevServer, vendorConfig } from "./devserver.mjs";
 import { loadFlavours, thrownBy } from "./load-package.mjs";
 
 // 250 tenants at 100 per page: 3 pages per listing.
 const TENANTS = 250;
-const CONFIG = `
-realms = ["demo"]
-
-[pat]
-database = ":memory:"
-prefix = "tsm"
-
-[[clients]]
-id = "ttm-client"
-secret = "ttm secret: p@ss"
-auth = "form-basic"
-
-[[users]]
-username = "alice"
-password = "alice password"
-
-[tenants]
-host = "opshost"
-users = []
-generate = ${TENANTS}
-`;
+const CONFIG = vendorConfig(TENANTS);
 
 let loaded;
 let server;

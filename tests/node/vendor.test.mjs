@@ -4,31 +4,11 @@
 // a server restart.
 import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
-import { startDevServer } from "./devserver.mjs";
+import { startDevServer, vendorConfig } from "./devserver.mjs";
 import { loadFlavours, thrownBy } from "./load-package.mjs";
 
 const TENANTS = 250;
-const CONFIG = `
-realms = ["demo"]
-
-[pat]
-database = ":memory:"
-prefix = "tsm"
-
-[[clients]]
-id = "ttm-client"
-secret = "ttm secret: p@ss"
-auth = "form-basic"
-
-[[users]]
-username = "alice"
-password = "alice password"
-
-[tenants]
-host = "opshost"
-users = []
-generate = ${TENANTS}
-`;
+const CONFIG = vendorConfig(TENANTS);
 
 let loaded;
 let server;
