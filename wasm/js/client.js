@@ -12,7 +12,7 @@ import {
   __isInvalidToken as isInvalidToken,
   __fetchFailed as fetchFailed,
 } from "#native";
-import { boolOption, disposable, fetchOption, numberOption, required, stringOption, stringsOption } from "./options.js";
+import { boolOption, disposable, fetchOption, numberOption, required, str, stringOption, stringsOption } from "./options.js";
 import { sleep } from "./http.js";
 import { drive } from "./vendor-drive.js";
 import { useToStringForInspect } from "./inspect.js";
@@ -112,7 +112,7 @@ export class TokenClient {
   async password(username, password, options) {
     const scope = scopeOption(options);
     const minTtl = minTtlMs(options);
-    return this.#get(this.#engine.password(username, password, scope), minTtl);
+    return this.#get(this.#engine.password(str(username, "username"), str(password, "password"), scope), minTtl);
   }
 
   /**
@@ -122,7 +122,7 @@ export class TokenClient {
   async refresh(refreshToken, options) {
     const scope = scopeOption(options);
     const minTtl = minTtlMs(options);
-    return this.#get(this.#engine.refresh(refreshToken, scope), minTtl);
+    return this.#get(this.#engine.refresh(str(refreshToken, "refreshToken"), scope), minTtl);
   }
 
   /**
@@ -130,7 +130,7 @@ export class TokenClient {
    * cache then holds no entry with the token and the `token()` memo is cleared.
    */
   async revoke(token, options) {
-    await drive(this.#engine.revocation(token, stringOption(options, "hint")), this.#fetch, this.#timeoutMs);
+    await drive(this.#engine.revocation(str(token, "token"), stringOption(options, "hint")), this.#fetch, this.#timeoutMs);
     this.#memo = undefined;
   }
 
@@ -156,7 +156,7 @@ export class TokenClient {
   /** Loads an `exportCache()` text; a corrupted text throws and leaves the cache untouched. */
   importCache(json) {
     this.#memo = undefined;
-    const [imported, skipped] = this.#engine.importCache(json);
+    const [imported, skipped] = this.#engine.importCache(str(json, "json"));
     return { imported, skipped };
   }
 

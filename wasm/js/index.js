@@ -1,10 +1,8 @@
 // The package's entry (web build; wasm/js/node-entry.js re-exports it for Node, initialised).
 // Rust exports come from `#native` (wasm-bindgen's glue, see wasm/bundle.mjs); the classes that
 // drive core's steps over fetch and WebCrypto are the modules beside this file.
+export { default, initSync, Token, parseTokenResponse, redactRequest } from "#native";
 export {
-  default,
-  initSync,
-  Token,
   basicAuthorization,
   spaceAuthKey,
   decodeJwt,
@@ -14,10 +12,8 @@ export {
   patChecksumOk,
   patHint,
   patParse,
-  parseTokenResponse,
-  redactRequest,
   keycloakTokenUrl,
-} from "#native";
+} from "./functions.js";
 export { TokenError, OAuthError, ResponseError, TransportError, JwtError, PatError } from "./errors.js";
 export { TokenClient } from "./client.js";
 export { verifyJwt } from "./jwt.js";

@@ -5,7 +5,7 @@
 import { __Jwks } from "#native";
 import { exchange } from "./http.js";
 import { verifyArgs, verifyPrepared } from "./jwt.js";
-import { disposable, invalid, numberOption, stringOption } from "./options.js";
+import { disposable, invalid, numberOption, str, stringOption } from "./options.js";
 
 /**
  * Verifies JWTs with the key set published at `jwksUrl` (RFC 7517 §5), fetched on first use and
@@ -40,6 +40,7 @@ export class RemoteJwks {
    * waiting on that fetch gets too.
    */
   async verify(token, options) {
+    str(token, "token");
     for (let attempt = 0; ; attempt++) {
       // Throws for an undecodable token, a refused kid, or too many steps (core's bound).
       const step = this.#native.step(token, attempt);

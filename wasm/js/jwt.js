@@ -3,7 +3,7 @@
 // crypto). This module turns the options into plain arguments, calls crypto.subtle, and keeps the
 // imported public keys.
 import { __keyCacheCapacity, __prepareVerify } from "#native";
-import { boolOption, invalid, numberOption, stringOption, stringsOption } from "./options.js";
+import { boolOption, invalid, numberOption, str, stringOption, stringsOption } from "./options.js";
 
 /** `verifyJwt`'s imported public keys, by the identity Rust gives (see `rememberKey`). */
 const moduleKeys = new Map();
@@ -20,7 +20,7 @@ export async function verifyJwt(token, jwks, options) {
     // A cycle or a throwing toJSON: not a key set either.
   }
   if (typeof text !== "string") throw invalid("jwks must be a JWK Set, a JWK, JSON text or a PEM public key");
-  return verifyPrepared(__prepareVerify(token, text, verifyArgs(options)), moduleKeys);
+  return verifyPrepared(__prepareVerify(str(token, "token"), text, verifyArgs(options)), moduleKeys);
 }
 
 /**

@@ -8,6 +8,29 @@ export function invalid(message) {
   return new TokenError(`invalid input: ${message}`, "invalid_input");
 }
 
+/**
+ * A string argument, else `invalid_input` naming the parameter (wasm-bindgen would throw the
+ * engine's own `TypeError` while copying it into wasm memory, which is no `TokenError`).
+ */
+export function str(value, name) {
+  if (typeof value !== "string") throw invalid(`${name} must be a string`);
+  return value;
+}
+
+/** An array-of-strings argument. */
+export function strs(value, name) {
+  // for…of, unlike `every`, also visits the holes of a sparse array.
+  let ok = Array.isArray(value);
+  if (ok) for (const item of value) ok &&= typeof item === "string";
+  if (!ok) throw invalid(`${name} must be an array of strings`);
+  return value;
+}
+
+/** An optional string argument: `undefined` or `null` is absent. */
+export function optionalStr(value, name) {
+  return value == null ? undefined : str(value, name);
+}
+
 /** An option; `undefined` when the bag or the option is `undefined` or `null`. */
 function option(bag, key) {
   return bag?.[key] ?? undefined;
@@ -49,11 +72,7 @@ export function stringsOption(bag, key, split = false) {
   const value = option(bag, key);
   if (value === undefined) return [];
   if (typeof value === "string") return split ? value.split(" ").filter((s) => s !== "") : [value];
-  // for…of, unlike `every`, also visits the holes of a sparse array.
-  let strings = Array.isArray(value);
-  if (strings) for (const item of value) strings &&= typeof item === "string";
-  if (!strings) throw invalid(`option ${key} must be an array of strings`);
-  return Array.from(value);
+  return Array.from(strs(value, `option ${key}`));
 }
 
 /** The `fetch` option, else `globalThis.fetch` (read now, as the option would be). */

@@ -14,7 +14,9 @@ import {
   fetchOption,
   numberOption,
   required,
+  str,
   stringOption,
+  strs,
   stringsOption,
 } from "./options.js";
 
@@ -44,7 +46,7 @@ export class TechnicalTokenManager {
 
   /** The token for one user tenant (from the cache when fresh). */
   async token(userTenant) {
-    return this.#run(this.#engine.token(userTenant));
+    return this.#run(this.#engine.token(str(userTenant, "userTenant")));
   }
 
   /**
@@ -54,7 +56,7 @@ export class TechnicalTokenManager {
    * Rejects with the first tenant's error if any tenant gets none.
    */
   async tokens(userTenants) {
-    return tokenMap(await this.#run(this.#engine.tokens(userTenants)));
+    return tokenMap(await this.#run(this.#engine.tokens(strs(userTenants, "userTenants"))));
   }
 
   /** Every user tenant of the host tenant, reading all pages with the host tenant's own token. */
@@ -122,7 +124,7 @@ export class SdxClient {
    * user). The password is kept only with `keepCredentials`.
    */
   async signIn(username, password) {
-    return this.#run(this.#engine.signIn(username, password));
+    return this.#run(this.#engine.signIn(str(username, "username"), str(password, "password")));
   }
 
   /** The current token, refreshed when it expires. */
@@ -178,7 +180,7 @@ export class KeycloakClient {
 
   /** RFC 6749 §4.3 password grant with the client's scope. */
   async password(username, password) {
-    return this.#run(this.#engine.password(username, password));
+    return this.#run(this.#engine.password(str(username, "username"), str(password, "password")));
   }
 
   /**
@@ -186,7 +188,7 @@ export class KeycloakClient {
    * `refresh_token_inactive`.
    */
   async refresh(refreshToken) {
-    return this.#run(this.#engine.refresh(refreshToken));
+    return this.#run(this.#engine.refresh(str(refreshToken, "refreshToken")));
   }
 
   /** Releases the client. */
