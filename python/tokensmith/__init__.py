@@ -49,10 +49,12 @@ from tokensmith._native import (
     verify_jwt,
 )
 from tokensmith._transport import UrllibTransport
+from tokensmith.jwks import AsyncJwksClient
 from tokensmith.vendor import AsyncKeycloakClient, AsyncSdxClient, AsyncTechnicalTokenManager
 
 __all__ = [
     "AccessDenied",
+    "AsyncJwksClient",
     "AsyncKeycloakClient",
     "AsyncSdxClient",
     "AsyncTechnicalTokenManager",
