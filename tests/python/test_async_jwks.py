@@ -5,46 +5,22 @@ errors, the blocking twin and the repr are the sync client's."""
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
-import hmac
-import json
 import threading
 import time
 from typing import Any
 
 import httpx
 import pytest
+from jwks_fixtures import JWKS_BODY, JWKS_URL, NOW, hs256
 
 import tokensmith
 
-JWKS_URL = "https://issuer.test/jwks"
 #: Concurrent ``verify`` calls on one cold client (more than the default executor's workers, so
 #: some wait for a thread and some for the fetch).
 CALLS = 50
 #: How long the fake issuer takes to answer: long enough for the first wave of calls to ask
 #: while the fetch is in flight, short for the test.
 FETCH_SECONDS = 0.3
-SECRET = bytes(range(32))
-NOW = 1_800_000_000
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _hs256(kid: str, subject: str) -> str:
-    """An HS256 JWT (RFC 7515 §3.1) signed with ``SECRET``, valid for an hour from ``NOW``."""
-    header = _b64(json.dumps({"alg": "HS256", "typ": "JWT", "kid": kid}).encode())
-    claims = _b64(json.dumps({"sub": subject, "iat": NOW, "exp": NOW + 3600}).encode())
-    signing_input = f"{header}.{claims}".encode()
-    signature = hmac.new(SECRET, signing_input, hashlib.sha256).digest()
-    return f"{header}.{claims}.{_b64(signature)}"
-
-
-JWKS_BODY = json.dumps(
-    {"keys": [{"kty": "oct", "kid": "k1", "alg": "HS256", "k": _b64(SECRET)}]}
-).encode()
 
 
 class SlowIssuer:
@@ -87,7 +63,7 @@ def test_a_valid_token_verifies_off_the_event_loop() -> None:
 
         ticker = asyncio.create_task(tick())
         try:
-            result = await jwks.verify(_hs256("k1", "alice"), algorithms=["HS256"])
+            result = await jwks.verify(hs256("k1", "alice"), algorithms=["HS256"])
         finally:
             done.set()
             await ticker
@@ -108,7 +84,7 @@ def test_concurrent_calls_on_a_cold_client_send_one_request() -> None:
 
     async def main() -> list[dict[str, dict[str, Any]]]:
         return await asyncio.gather(
-            *(jwks.verify(_hs256("k1", f"user-{i}"), algorithms=["HS256"]) for i in range(CALLS))
+            *(jwks.verify(hs256("k1", f"user-{i}"), algorithms=["HS256"]) for i in range(CALLS))
         )
 
     results = asyncio.run(main())
@@ -122,7 +98,7 @@ def test_concurrent_calls_on_a_cold_client_send_one_request() -> None:
 def test_an_unknown_kid_raises_what_the_sync_client_raises() -> None:
     issuer = SlowIssuer()
     jwks = _client(issuer)
-    forged = _hs256("rotated-away", "mallory")
+    forged = hs256("rotated-away", "mallory")
     with pytest.raises(tokensmith.JwtError) as sync_info:
         jwks.sync.verify(forged, algorithms=["HS256"])
     with pytest.raises(tokensmith.JwtError) as async_info:
@@ -136,7 +112,7 @@ def test_an_unknown_kid_raises_what_the_sync_client_raises() -> None:
 def test_claims_are_checked_as_by_the_sync_client() -> None:
     jwks = _client(SlowIssuer())
     # The token has no ``iss``, so asking for one fails the claim checks (RFC 7519 §4.1.1).
-    token = _hs256("k1", "alice")
+    token = hs256("k1", "alice")
     with pytest.raises(tokensmith.JwtError) as sync_info:
         jwks.sync.verify(token, algorithms=["HS256"], issuer="https://issuer.test")
     with pytest.raises(tokensmith.JwtError) as async_info:
@@ -147,10 +123,10 @@ def test_claims_are_checked_as_by_the_sync_client() -> None:
 def test_sync_is_a_working_jwks_client_sharing_the_key_set() -> None:
     issuer = SlowIssuer()
     jwks = _client(issuer)
-    asyncio.run(jwks.verify(_hs256("k1", "alice"), algorithms=["HS256"]))
+    asyncio.run(jwks.verify(hs256("k1", "alice"), algorithms=["HS256"]))
     sync = jwks.sync
     assert isinstance(sync, tokensmith.JwksClient)
-    assert sync.verify(_hs256("k1", "bob"), algorithms=["HS256"])["claims"]["sub"] == "bob"
+    assert sync.verify(hs256("k1", "bob"), algorithms=["HS256"])["claims"]["sub"] == "bob"
     assert issuer.requests == 1
 
 
@@ -164,7 +140,7 @@ def test_an_httpx_async_client_transport_sends_on_the_calling_loop() -> None:
     async def main() -> dict[str, dict[str, object]]:
         async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
             jwks = tokensmith.AsyncJwksClient(JWKS_URL, transport=http, clock=lambda: float(NOW))
-            return await jwks.verify(_hs256("k1", "carol"), algorithms=["HS256"])
+            return await jwks.verify(hs256("k1", "carol"), algorithms=["HS256"])
 
     assert asyncio.run(main())["claims"]["sub"] == "carol"
     assert requests == [JWKS_URL]

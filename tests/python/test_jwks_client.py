@@ -4,44 +4,20 @@ fetches, the others that need the keys wait for it (the GIL released) instead of
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
 import threading
 import time
 from collections.abc import Callable
 
 import pytest
+from jwks_fixtures import JWKS_BODY, JWKS_URL, NOW, hs256
 
 import tokensmith
 from tokensmith._transport import transport_error
 
-JWKS_URL = "https://issuer.test/jwks"
 THREADS = 32
 #: How long the fake transport takes to answer: long enough for every thread to ask while the
 #: fetch is in flight (the threads start together on a barrier), short for the test.
 FETCH_SECONDS = 0.3
-SECRET = bytes(range(32))
-NOW = 1_800_000_000
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _hs256(kid: str, subject: str) -> str:
-    """An HS256 JWT (RFC 7515 §3.1) signed with ``SECRET``, valid for an hour from ``NOW``."""
-    header = _b64(json.dumps({"alg": "HS256", "typ": "JWT", "kid": kid}).encode())
-    claims = _b64(json.dumps({"sub": subject, "iat": NOW, "exp": NOW + 3600}).encode())
-    signing_input = f"{header}.{claims}".encode()
-    signature = hmac.new(SECRET, signing_input, hashlib.sha256).digest()
-    return f"{header}.{claims}.{_b64(signature)}"
-
-
-JWKS_BODY = json.dumps(
-    {"keys": [{"kty": "oct", "kid": "k1", "alg": "HS256", "k": _b64(SECRET)}]}
-).encode()
 
 
 class SlowIssuer:
@@ -90,7 +66,7 @@ def _client(transport: SlowIssuer) -> tokensmith.JwksClient:
 def test_a_cold_client_fetches_once_for_32_concurrent_verifications() -> None:
     issuer = SlowIssuer(lambda: (200, [("Content-Type", "application/json")], JWKS_BODY))
     jwks = _client(issuer)
-    results = _on_threads(lambda i: jwks.verify(_hs256("k1", f"user-{i}"), algorithms=["HS256"]))
+    results = _on_threads(lambda i: jwks.verify(hs256("k1", f"user-{i}"), algorithms=["HS256"]))
     errors = [r for r in results if isinstance(r, BaseException)]
     assert errors == []
     subjects = sorted(r["claims"]["sub"] for r in results if isinstance(r, dict))
@@ -103,7 +79,7 @@ def test_waiters_for_a_set_without_their_kid_are_refused_without_a_second_reques
     issuer = SlowIssuer(lambda: (200, [], JWKS_BODY))
     jwks = _client(issuer)
     results = _on_threads(
-        lambda i: jwks.verify(_hs256("k1" if i % 2 else f"forged-{i}", "u"), algorithms=["HS256"])
+        lambda i: jwks.verify(hs256("k1" if i % 2 else f"forged-{i}", "u"), algorithms=["HS256"])
     )
     for i, result in enumerate(results):
         if i % 2:
@@ -117,14 +93,14 @@ def test_waiters_for_a_set_without_their_kid_are_refused_without_a_second_reques
 def test_a_failed_fetch_reaches_every_waiter_as_its_response_error() -> None:
     issuer = SlowIssuer(lambda: (502, [("Content-Type", "text/html")], b"<html>bad gateway</html>"))
     jwks = _client(issuer)
-    results = _on_threads(lambda i: jwks.verify(_hs256("k1", "u"), algorithms=["HS256"]))
+    results = _on_threads(lambda i: jwks.verify(hs256("k1", "u"), algorithms=["HS256"]))
     for result in results:
         assert isinstance(result, tokensmith.ResponseError), result
         assert result.status == 502
     assert issuer.requests == 1
     # The interval still counts from that fetch: no retry, no request.
     with pytest.raises(tokensmith.JwtError) as info:
-        jwks.verify(_hs256("k1", "u"), algorithms=["HS256"])
+        jwks.verify(hs256("k1", "u"), algorithms=["HS256"])
     assert info.value.code == "jwt_key_not_found"
     assert issuer.requests == 1
 
@@ -135,7 +111,7 @@ def test_a_transport_failure_reaches_every_waiter_as_a_transport_error() -> None
 
     issuer = SlowIssuer(refuse)
     jwks = _client(issuer)
-    results = _on_threads(lambda i: jwks.verify(_hs256("k1", "u"), algorithms=["HS256"]))
+    results = _on_threads(lambda i: jwks.verify(hs256("k1", "u"), algorithms=["HS256"]))
     for result in results:
         assert isinstance(result, tokensmith.TransportError), result
         assert result.code == "transport_connect"
@@ -148,7 +124,7 @@ def test_a_transport_bug_is_raised_to_the_fetcher_and_a_transport_error_to_the_w
 
     issuer = SlowIssuer(broken)
     jwks = _client(issuer)
-    results = _on_threads(lambda i: jwks.verify(_hs256("k1", "u"), algorithms=["HS256"]))
+    results = _on_threads(lambda i: jwks.verify(hs256("k1", "u"), algorithms=["HS256"]))
     bugs = [r for r in results if isinstance(r, ZeroDivisionError)]
     others = [r for r in results if not isinstance(r, ZeroDivisionError)]
     assert len(bugs) == 1
