@@ -226,11 +226,30 @@ impl TokenTypeHint {
             TokenTypeHint::RefreshToken => "refresh_token",
         }
     }
+
+    /// The hint named `name` (its `as_str`), or `None` for any other name: the bindings word
+    /// their own argument error.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "access_token" => Some(TokenTypeHint::AccessToken),
+            "refresh_token" => Some(TokenTypeHint::RefreshToken),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn token_type_hints_by_name() {
+        for hint in [TokenTypeHint::AccessToken, TokenTypeHint::RefreshToken] {
+            assert_eq!(TokenTypeHint::from_name(hint.as_str()), Some(hint));
+        }
+        assert_eq!(TokenTypeHint::from_name("id_token"), None);
+        assert_eq!(TokenTypeHint::from_name("ACCESS_TOKEN"), None);
+    }
 
     #[test]
     fn grant_types_and_parameter_order() {

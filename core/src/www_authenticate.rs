@@ -219,9 +219,49 @@ impl Parser<'_> {
     }
 }
 
+/// RFC 6750 §3.1: whether a `WWW-Authenticate` value has a Bearer challenge with
+/// `error="invalid_token"` (the access token expired, was revoked or is malformed), among any
+/// challenges it lists (RFC 9110 §11.6.1 allows several in one value).
+pub fn is_invalid_token_challenge(value: &str) -> bool {
+    parse_www_authenticate_all(value).iter().any(|c| {
+        c.scheme.eq_ignore_ascii_case("Bearer") && c.param("error") == Some("invalid_token")
+    })
+}
+
+/// A resource server's answer that refused the access token (RFC 6750 §3.1: 401 with an
+/// `invalid_token` Bearer challenge): the client replaces the token and retries once.
+pub fn is_invalid_token_response(status: u16, www_authenticate: Option<&str>) -> bool {
+    status == 401 && www_authenticate.is_some_and(is_invalid_token_challenge)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invalid_token_is_a_bearer_challenge_of_a_401_in_any_place() {
+        assert!(is_invalid_token_challenge(
+            r#"Bearer error="invalid_token""#
+        ));
+        assert!(is_invalid_token_challenge(
+            r#"bearer realm="api", error="invalid_token""#
+        ));
+        // The Bearer challenge after another scheme's (RFC 9110 §11.6.1).
+        assert!(is_invalid_token_challenge(
+            r#"Basic realm="x", Bearer realm="api", error="invalid_token""#
+        ));
+        assert!(!is_invalid_token_challenge(
+            r#"Bearer error="insufficient_scope""#
+        ));
+        assert!(!is_invalid_token_challenge(
+            r#"Basic realm="invalid_token""#
+        ));
+        assert!(!is_invalid_token_challenge(""));
+        let challenge = Some(r#"Bearer error="invalid_token""#);
+        assert!(is_invalid_token_response(401, challenge));
+        assert!(!is_invalid_token_response(403, challenge));
+        assert!(!is_invalid_token_response(401, None));
+    }
 
     fn params(c: &WwwAuthenticate) -> Vec<(&str, &str)> {
         c.params

@@ -486,13 +486,9 @@ impl TokenClient {
     fn revoke(&self, py: Python<'_>, token: String, hint: Option<&str>) -> PyResult<()> {
         let hint = match hint {
             None => None,
-            Some("access_token") => Some(TokenTypeHint::AccessToken),
-            Some("refresh_token") => Some(TokenTypeHint::RefreshToken),
-            Some(_) => {
-                return Err(PyValueError::new_err(
-                    "hint must be \"access_token\", \"refresh_token\" or None",
-                ))
-            }
+            Some(name) => Some(TokenTypeHint::from_name(name).ok_or_else(|| {
+                PyValueError::new_err("hint must be \"access_token\", \"refresh_token\" or None")
+            })?),
         };
         let Some(url) = self.revocation_url.as_deref() else {
             let e = tokensmith::Error::InvalidInput("the client has no revocation_url".into());

@@ -103,9 +103,15 @@ fn _check_revocation_response(
 /// (RFC 6750 §3.1): the access token was refused, and one new token may help.
 #[pyfunction]
 fn _is_invalid_token_challenge(value: &str) -> bool {
-    tokensmith::parse_www_authenticate(value).is_some_and(|c| {
-        c.scheme.eq_ignore_ascii_case("Bearer") && c.param("error") == Some("invalid_token")
-    })
+    tokensmith::www_authenticate::is_invalid_token_challenge(value)
+}
+
+/// Whether a resource server's answer refused the access token (RFC 6750 §3.1: a 401 with an
+/// `invalid_token` Bearer challenge in `www_authenticate`): one new token and one retry.
+#[pyfunction]
+#[pyo3(signature = (status, www_authenticate))]
+fn _is_invalid_token_response(status: u16, www_authenticate: Option<&str>) -> bool {
+    tokensmith::www_authenticate::is_invalid_token_response(status, www_authenticate)
 }
 
 #[pymodule]
@@ -115,6 +121,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(_parse_token_response, module)?)?;
     module.add_function(wrap_pyfunction!(_check_revocation_response, module)?)?;
     module.add_function(wrap_pyfunction!(_is_invalid_token_challenge, module)?)?;
+    module.add_function(wrap_pyfunction!(_is_invalid_token_response, module)?)?;
     module.add_function(wrap_pyfunction!(jwt::decode_jwt, module)?)?;
     module.add_function(wrap_pyfunction!(jwt::verify_jwt, module)?)?;
     module.add_function(wrap_pyfunction!(pat::generate_pat, module)?)?;

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, Generator
 from typing import TYPE_CHECKING, Any
 
-from tokensmith._native import Token, TokenClient, _is_invalid_token_challenge
+from tokensmith._native import Token, TokenClient, _is_invalid_token_response
 
 if TYPE_CHECKING:
     _Base = object
@@ -28,7 +28,7 @@ _RETRIED = "_tokensmith_retried"
 
 
 def _refused(status: int, headers: Any) -> bool:
-    return status == 401 and _is_invalid_token_challenge(headers.get("WWW-Authenticate") or "")
+    return _is_invalid_token_response(status, headers.get("WWW-Authenticate"))
 
 
 class TokenAuth(_Base):

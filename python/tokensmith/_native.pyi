@@ -44,6 +44,7 @@ __all__ = [
     "UnsupportedTokenType",
     "_check_revocation_response",
     "_is_invalid_token_challenge",
+    "_is_invalid_token_response",
     "_parse_token_response",
     "basic_authorization",
     "decode_jwt",
@@ -397,6 +398,7 @@ def _parse_token_response(
     max_body_bytes: int | None = None,
 ) -> Token: ...
 def _is_invalid_token_challenge(value: str) -> bool: ...
+def _is_invalid_token_response(status: int, www_authenticate: str | None) -> bool: ...
 def _check_revocation_response(
     status: int, headers: Sequence[tuple[str, str]], body: bytes, now_ms: int
 ) -> None: ...

@@ -11,6 +11,7 @@ import {
   __tokenMemoUntil as memoUntil,
   __isInvalidToken as isInvalidToken,
   __fetchFailed as fetchFailed,
+  __requestTimeoutMs as requestTimeoutMs,
 } from "#native";
 import { boolOption, disposable, fetchOption, numberOption, required, str, stringOption, stringsOption } from "./options.js";
 import { sleep } from "./http.js";
@@ -21,11 +22,6 @@ import { useToStringForInspect } from "./inspect.js";
 // at most): installed here when the package loads, as wasm-bindgen cannot declare
 // symbol-named methods.
 useToStringForInspect(Token.prototype);
-
-// Request timeout when `timeoutMs` is not given: 30 s, the common default of HTTP clients; a
-// token endpoint that has not answered by then is treated as down and core's retry and backoff
-// rules take over.
-const DEFAULT_TIMEOUT_MS = 30_000;
 
 // How long a caller waits before asking core again when it is told to wait for a flight this
 // client does not know (another client sharing the cache). 50 ms: short next to a token
@@ -58,7 +54,7 @@ export class TokenClient {
     const audience = stringOption(options, "audience");
     const resource = stringOption(options, "resource");
     const revocationUrl = stringOption(options, "revocationUrl");
-    this.#timeoutMs = numberOption(options, "timeoutMs") ?? DEFAULT_TIMEOUT_MS;
+    this.#timeoutMs = requestTimeoutMs(numberOption(options, "timeoutMs"));
     this.#fetch = fetchImpl;
     this.#engine = new Engine(
       tokenUrl,

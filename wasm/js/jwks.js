@@ -5,7 +5,7 @@
 import { __Jwks } from "#native";
 import { exchange } from "./http.js";
 import { verifyArgs, verifyPrepared } from "./jwt.js";
-import { disposable, invalid, numberOption, str, stringOption } from "./options.js";
+import { disposable, invalid, numberOption, required, str } from "./options.js";
 
 /**
  * Verifies JWTs with the key set published at `jwksUrl` (RFC 7517 §5), fetched on first use and
@@ -24,8 +24,7 @@ export class RemoteJwks {
 
   /** See `RemoteJwksOptions`. */
   constructor(options) {
-    const url = stringOption(options, "jwksUrl");
-    if (url === undefined) throw invalid("option jwksUrl is required");
+    const url = required(options, "jwksUrl");
     const fetchImpl = options?.fetch ?? globalThis.fetch;
     if (typeof fetchImpl !== "function") throw invalid("option fetch must be a function");
     const timeoutMs = numberOption(options, "timeoutMs");

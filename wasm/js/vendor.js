@@ -6,7 +6,7 @@
 // hold the engine, the fetch, the timeout (and KeycloakClient's token URL) only, and printing
 // an instance shows none of them.
 
-import { __KeycloakEngine, __SdxEngine, __TtmEngine, __vendorTimeoutMs, keycloakTokenUrl } from "#native";
+import { __KeycloakEngine, __SdxEngine, __TtmEngine, __requestTimeoutMs, keycloakTokenUrl } from "#native";
 import { drive } from "./vendor-drive.js";
 import {
   boolOption,
@@ -37,7 +37,7 @@ export class TechnicalTokenManager {
     this.#fetch = fetchOption(options);
     const timeoutMs = numberOption(options, "timeoutMs");
     this.#engine = new __TtmEngine(...strings, batchSize);
-    this.#timeoutMs = __vendorTimeoutMs(timeoutMs);
+    this.#timeoutMs = __requestTimeoutMs(timeoutMs);
   }
 
   #run(call) {
@@ -112,7 +112,7 @@ export class SdxClient {
     const keepCredentials = boolOption(options, "keepCredentials");
     const timeoutMs = numberOption(options, "timeoutMs");
     this.#engine = new __SdxEngine(baseUrl, clientId, clientSecret, keepCredentials);
-    this.#timeoutMs = __vendorTimeoutMs(timeoutMs);
+    this.#timeoutMs = __requestTimeoutMs(timeoutMs);
   }
 
   #run(call) {
@@ -166,7 +166,7 @@ export class KeycloakClient {
     const timeoutMs = numberOption(options, "timeoutMs");
     this.#engine = new __KeycloakEngine(tokenUrl, clientId, clientSecret, offline, scope);
     this.#tokenUrl = tokenUrl;
-    this.#timeoutMs = __vendorTimeoutMs(timeoutMs);
+    this.#timeoutMs = __requestTimeoutMs(timeoutMs);
   }
 
   /** The realm's token endpoint URL. */

@@ -24,10 +24,10 @@ use crate::vendor::{step, Call, VendorCall, DONE, SEND, SLEEP};
 use js_sys::Array;
 use std::rc::Rc;
 use tokensmith::cache::{
-    CacheConfig, ExportOptions, Settled, TimingBounds, TokenCache, WaitHandle,
+    surely_fresh_until, CacheConfig, ExportOptions, Settled, TokenCache, WaitHandle,
 };
 use tokensmith::client::{Fetch, FinishStep, Step, TokenSource};
-use tokensmith::www_authenticate::parse_www_authenticate_all;
+use tokensmith::www_authenticate::is_invalid_token_response;
 use tokensmith::{
     check_revocation_response, ClientAuthMethod, Grant, ParseOptions, Secret, TokenEndpoint,
     TokenTypeHint,
@@ -134,13 +134,9 @@ impl Engine {
             .ok_or_else(|| Thrown::invalid_input("revoke needs the option revocationUrl"))?;
         let hint = match hint.as_deref() {
             None => None,
-            Some("access_token") => Some(TokenTypeHint::AccessToken),
-            Some("refresh_token") => Some(TokenTypeHint::RefreshToken),
-            Some(_) => {
-                return Err(Thrown::invalid_input(
-                    "option hint must be access_token or refresh_token",
-                ))
-            }
+            Some(name) => Some(TokenTypeHint::from_name(name).ok_or_else(|| {
+                Thrown::invalid_input("option hint must be access_token or refresh_token")
+            })?),
         };
         let token = Secret::new(token);
         let request = self.endpoint.revocation_request(url, &token, hint)?;
@@ -333,32 +329,19 @@ impl Revocation {
 }
 
 /// The time (milliseconds since the epoch) until which `token()` may answer with `token`
-/// without asking core: the earliest refresh point core may have drawn for it (`issued_at +
-/// refresh_at_min_ms` of [`TimingBounds`]: before the jittered refresh point and before the skew
-/// window), so core would certainly answer "fresh" until then. `-Infinity` for a token without
-/// bounds (a lifetime of zero or less), which core never caches either.
+/// without asking core: core's [`surely_fresh_until`]. `-Infinity` for a token without bounds
+/// (a lifetime of zero or less), which core never caches either.
 #[wasm_bindgen(js_name = "__tokenMemoUntil", skip_typescript)]
 pub fn memo_until(token: &Token) -> f64 {
-    let token = token.core();
-    TimingBounds::for_lifetime(token.lifetime_ms()).map_or(f64::NEG_INFINITY, |bounds| {
-        // Milliseconds since the epoch: exact in f64 below 2^53.
-        token
-            .issued_at
-            .plus_millis(bounds.refresh_at_min_ms)
-            .as_millis() as f64
-    })
+    // Milliseconds since the epoch: exact in f64 below 2^53.
+    surely_fresh_until(token.core()).map_or(f64::NEG_INFINITY, |at| at.as_millis() as f64)
 }
 
 /// RFC 6750 §3.1: a 401 whose `WWW-Authenticate` (`challenge`, the header's text) has a Bearer
 /// challenge with `error="invalid_token"`: the token is to be replaced and the request retried.
 #[wasm_bindgen(js_name = "__isInvalidToken", skip_typescript)]
-pub fn is_invalid_token(status: f64, challenge: Option<String>) -> bool {
-    status == 401.0
-        && challenge.is_some_and(|value| {
-            parse_www_authenticate_all(&value).iter().any(|c| {
-                c.scheme.eq_ignore_ascii_case("Bearer") && c.param("error") == Some("invalid_token")
-            })
-        })
+pub fn is_invalid_token(status: u16, challenge: Option<String>) -> bool {
+    is_invalid_token_response(status, challenge.as_deref())
 }
 
 /// What the caller's `fetch` threw in `TokenClient.fetch`, as a `TransportError` (only the

@@ -38,8 +38,8 @@ pub use plan::{FetchPlan, FetchReason, PlanKind};
 pub use single_flight::{Outcome, Settled, SettledListener, SharedError, Ticket, WaitHandle};
 pub use stats::{CacheEvent, CacheStats};
 pub use timing::{
-    EntryTiming, Jitter, TimingBounds, JITTER_PERCENT, MAX_SKEW_MS, REFRESH_AT_PERCENT,
-    SKEW_PERCENT,
+    surely_fresh_until, EntryTiming, Jitter, TimingBounds, JITTER_PERCENT, MAX_SKEW_MS,
+    REFRESH_AT_PERCENT, SKEW_PERCENT,
 };
 
 use crate::error::Result;

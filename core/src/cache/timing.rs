@@ -69,6 +69,16 @@ impl TimingBounds {
     }
 }
 
+/// Until when a cache holding `token` certainly answers "fresh" for it: the earliest refresh
+/// point its schedule can draw (`issued_at + refresh_at_min_ms`, before the jittered refresh point
+/// and before the skew window). A binding may answer with the token it got without asking the
+/// cache again until then (npm `TokenClient.token()`). `None` for a lifetime of zero or less,
+/// which is never cached.
+pub fn surely_fresh_until(token: &Token) -> Option<UnixMillis> {
+    TimingBounds::for_lifetime(token.lifetime_ms())
+        .map(|bounds| token.issued_at.plus_millis(bounds.refresh_at_min_ms))
+}
+
 /// The absolute schedule of one cached token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EntryTiming {
@@ -161,6 +171,31 @@ impl Jitter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn surely_fresh_until_is_the_earliest_refresh_point() {
+        use crate::secret::Secret;
+        use crate::token::{ExpirySource, RefreshExpiry};
+        let mut token = Token {
+            access_token: Secret::new("t"),
+            token_type: "Bearer".into(),
+            issued_at: UnixMillis(1_000),
+            expires_at: UnixMillis(1_000 + 1_000_000),
+            expiry_source: ExpirySource::JwtExp,
+            refresh_token: None,
+            refresh_expiry: RefreshExpiry::Unknown,
+            scope: None,
+            id_token: None,
+            extra: Default::default(),
+        };
+        let bounds = TimingBounds::for_lifetime(1_000_000).expect("a positive lifetime");
+        assert_eq!(
+            surely_fresh_until(&token),
+            Some(UnixMillis(1_000 + bounds.refresh_at_min_ms))
+        );
+        token.expires_at = UnixMillis(1_000);
+        assert_eq!(surely_fresh_until(&token), None);
+    }
 
     #[test]
     fn bounds_for_typical_lifetimes() {

@@ -16,9 +16,10 @@ use crate::errors::JsResult;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
-/// Request timeout when `timeoutMs` is not given: 30 s, as for `TokenClient`. A rule (how long a
-/// token endpoint may take before its silence is a transport error), so Rust applies it
-/// ([`timeout_or_default`]) and JS reads the result.
+/// Request timeout when `timeoutMs` is not given, for `TokenClient` and the vendor clients: 30 s,
+/// the common default of HTTP clients. A rule (how long a token endpoint may take before its
+/// silence is a transport error and core's retry and backoff rules take over), so Rust applies
+/// it ([`timeout_or_default`]) and JS reads the result.
 pub(crate) const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
 
 /// How long to wait before checking again whether the fetch another call of the same client
@@ -83,9 +84,10 @@ pub(crate) fn step(kind: u32, value: &JsValue) -> Array {
     Array::of3(&kind.into(), value, &JsValue::UNDEFINED)
 }
 
-/// The request timeout of a vendor client: the caller's `timeoutMs`, else [`DEFAULT_TIMEOUT_MS`].
-/// One export for the three JS classes (a getter on each engine was an export each).
-#[wasm_bindgen(js_name = "__vendorTimeoutMs", skip_typescript)]
+/// The request timeout of a client: the caller's `timeoutMs`, else [`DEFAULT_TIMEOUT_MS`]. One
+/// export for `TokenClient` and the three vendor classes (a getter on each engine was an export
+/// each).
+#[wasm_bindgen(js_name = "__requestTimeoutMs", skip_typescript)]
 pub fn timeout_or_default(timeout_ms: Option<f64>) -> f64 {
     timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS)
 }
