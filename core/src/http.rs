@@ -10,6 +10,15 @@ use crate::secret::REDACTED;
 use std::fmt;
 use zeroize::Zeroize;
 
+/// How long one request to a token, revocation, JWKS or vendor endpoint may take, in
+/// milliseconds, when the caller sets no timeout: 10 s. Every binding applies this one value
+/// (npm `timeoutMs`, Python `timeout=`), so the runtimes agree. A token endpoint answers in well
+/// under a second; past 10 s its silence is a transport error (`transport_timeout`) and core's
+/// retry rules take over: with the 3 attempts of a flight (`cache::backoff`), a dead server fails
+/// a caller within about 30 s instead of 90 s with the 30 s default of many HTTP clients, and
+/// never hangs it forever as a client without a timeout does.
+pub const DEFAULT_REQUEST_TIMEOUT_MS: u32 = 10_000;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
     Get,

@@ -36,7 +36,7 @@ pub use client_auth::{basic_authorization, space_auth_key, BasicEncoding, Client
 pub use endpoint::TokenEndpoint;
 pub use error::{Error, Result};
 pub use grant::{Grant, TokenTypeHint};
-pub use http::{HttpRequest, HttpResponse, Method};
+pub use http::{HttpRequest, HttpResponse, Method, DEFAULT_REQUEST_TIMEOUT_MS};
 pub use pkce::PkceVerifier;
 pub use response::{
     check_revocation_response, mask_tokens, parse_error_response, parse_token_response,

@@ -362,7 +362,7 @@ impl TokenClient {
         audience = None,
         resource = None,
         transport = None,
-        timeout = 10.0,
+        timeout = crate::io::DEFAULT_TIMEOUT_S,
         verify = None,
         default_lifetime = 3600,
         revocation_url = None,

@@ -18,6 +18,12 @@ use tokensmith::client::SourceIo;
 use tokensmith::error::{Error, TransportErrorKind};
 use tokensmith::{HttpRequest, HttpResponse, UnixMillis};
 
+/// The `timeout=` default of every client, in seconds: core's [`DEFAULT_REQUEST_TIMEOUT_MS`]
+/// (10 s), the value the npm package applies too. `tokensmith.DEFAULT_TIMEOUT` in Python.
+///
+/// [`DEFAULT_REQUEST_TIMEOUT_MS`]: tokensmith::DEFAULT_REQUEST_TIMEOUT_MS
+pub const DEFAULT_TIMEOUT_S: f64 = tokensmith::DEFAULT_REQUEST_TIMEOUT_MS as f64 / 1000.0;
+
 /// A client's transport (made by `tokensmith._transport.make_transport`) and the `tokensmith`
 /// logger, owned: what every client class (`TokenClient` and the vendor clients) sends through.
 /// The vendor clients keep their `clock=` here too (`with_clock`), so every request they send

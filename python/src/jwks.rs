@@ -98,7 +98,7 @@ impl JwksClient {
 #[pymethods]
 impl JwksClient {
     #[new]
-    #[pyo3(signature = (jwks_url, *, transport = None, timeout = 10.0, clock = None))]
+    #[pyo3(signature = (jwks_url, *, transport = None, timeout = crate::io::DEFAULT_TIMEOUT_S, clock = None))]
     fn new(
         py: Python<'_>,
         jwks_url: String,

@@ -140,6 +140,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
         vendor_keycloak::keycloak_token_url,
         module
     )?)?;
+    module.add("DEFAULT_TIMEOUT", io::DEFAULT_TIMEOUT_S)?;
     errors::register(module)?;
     Ok(())
 }

@@ -65,7 +65,7 @@ impl KeycloakClient {
         offline = false,
         scope = None,
         transport = None,
-        timeout = 10.0,
+        timeout = crate::io::DEFAULT_TIMEOUT_S,
         verify = None,
         clock = None,
     ))]

@@ -83,7 +83,7 @@ impl SdxClient {
         *,
         keep_credentials = false,
         transport = None,
-        timeout = 10.0,
+        timeout = crate::io::DEFAULT_TIMEOUT_S,
         verify = None,
         clock = None,
     ))]

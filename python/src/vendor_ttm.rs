@@ -309,7 +309,7 @@ impl TechnicalTokenManager {
         *,
         batch_size = 5,
         transport = None,
-        timeout = 10.0,
+        timeout = crate::io::DEFAULT_TIMEOUT_S,
         verify = None,
         clock = None,
     ))]

@@ -11,6 +11,7 @@ error codes, never a secret.
 from tokensmith._async import AsyncTokenClient
 from tokensmith._auth import TokenAuth
 from tokensmith._native import (
+    DEFAULT_TIMEOUT,
     AccessDenied,
     CacheError,
     InputError,
@@ -53,6 +54,7 @@ from tokensmith.jwks import AsyncJwksClient
 from tokensmith.vendor import AsyncKeycloakClient, AsyncSdxClient, AsyncTechnicalTokenManager
 
 __all__ = [
+    "DEFAULT_TIMEOUT",
     "AccessDenied",
     "AsyncJwksClient",
     "AsyncKeycloakClient",

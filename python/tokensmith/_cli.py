@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from tokensmith._native import (
+    DEFAULT_TIMEOUT,
     Token,
     TokenClient,
     TokenError,
@@ -175,7 +176,7 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("--username", help="use the password grant for this user")
     token.add_argument("--refresh", action="store_true", help="use the refresh_token grant")
     token.add_argument("--header", action="store_true", help="print the Authorization value only")
-    token.add_argument("--timeout", type=float, default=10.0)
+    token.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT)
     token.add_argument("--client-secret-stdin", action="store_true")
     token.add_argument("--password-stdin", action="store_true")
     token.add_argument("--refresh-token-stdin", action="store_true")

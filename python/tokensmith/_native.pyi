@@ -15,7 +15,12 @@ _Transport: TypeAlias = Callable[
 ]
 _Scope: TypeAlias = str | Iterable[str] | None
 
+#: The ``timeout=`` default of every client, in seconds per request: 10.0, core's
+#: ``DEFAULT_REQUEST_TIMEOUT_MS``, the same as the npm package's ``timeoutMs`` default.
+DEFAULT_TIMEOUT: float
+
 __all__ = [
+    "DEFAULT_TIMEOUT",
     "AccessDenied",
     "CacheError",
     "InputError",
@@ -121,7 +126,7 @@ class JwksClient:
         jwks_url: str,
         *,
         transport: _Transport | None = None,
-        timeout: float = 10.0,
+        timeout: float = ...,
         clock: Callable[[], float] | None = None,
     ) -> JwksClient: ...
     def verify(
@@ -196,7 +201,7 @@ class TokenClient:
         audience: str | None = None,
         resource: str | None = None,
         transport: _Transport | None = None,
-        timeout: float = 10.0,
+        timeout: float = ...,
         verify: str | None = None,
         default_lifetime: int = 3600,
         revocation_url: str | None = None,
@@ -259,7 +264,7 @@ class TechnicalTokenManager:
         *,
         batch_size: int = 5,
         transport: _Transport | None = None,
-        timeout: float = 10.0,
+        timeout: float = ...,
         verify: str | None = None,
         clock: Callable[[], float] | None = None,
     ) -> TechnicalTokenManager: ...
@@ -298,7 +303,7 @@ class KeycloakClient:
         offline: bool = False,
         scope: _Scope = None,
         transport: _Transport | None = None,
-        timeout: float = 10.0,
+        timeout: float = ...,
         verify: str | None = None,
         clock: Callable[[], float] | None = None,
     ) -> KeycloakClient: ...
@@ -327,7 +332,7 @@ class SdxClient:
         *,
         keep_credentials: bool = False,
         transport: _Transport | None = None,
-        timeout: float = 10.0,
+        timeout: float = ...,
         verify: str | None = None,
         clock: Callable[[], float] | None = None,
     ) -> SdxClient: ...

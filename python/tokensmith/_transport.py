@@ -26,7 +26,7 @@ import urllib.request
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from tokensmith._native import TransportError
+from tokensmith._native import DEFAULT_TIMEOUT, TransportError
 
 _T = TypeVar("_T")
 Headers = list[tuple[str, str]]
@@ -97,7 +97,7 @@ def _read_whole(response: Any) -> bytes:
 class UrllibTransport:
     """The standard-library transport (``urllib.request``)."""
 
-    def __init__(self, timeout: float = 10.0, verify: str | None = None) -> None:
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT, verify: str | None = None) -> None:
         if not timeout > 0:
             raise ValueError("timeout must be a number of seconds > 0")
         self.timeout = float(timeout)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from tokensmith._async import _in_executor
-from tokensmith._native import JwksClient
+from tokensmith._native import DEFAULT_TIMEOUT, JwksClient
 
 __all__ = ["AsyncJwksClient", "JwksClient"]
 
@@ -31,7 +31,7 @@ class AsyncJwksClient:
         jwks_url: str,
         *,
         transport: Any = None,
-        timeout: float = 10.0,
+        timeout: float = DEFAULT_TIMEOUT,
         clock: Callable[[], float] | None = None,
     ) -> None:
         self._sync = JwksClient(jwks_url, transport=transport, timeout=timeout, clock=clock)
