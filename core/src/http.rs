@@ -126,13 +126,41 @@ fn redact_body(content_type: Option<&str>, body: &str) -> String {
             Err(_) => REDACTED.to_owned(),
         }
     } else {
-        redact_form(body)
+        redact_form(body, false)
     }
 }
 
+/// Query parameters that carry credentials in URLs besides [`SECRET_FIELDS`], compared
+/// case-insensitively: API keys (`key` is Google's, `api_key`/`apikey`/`api-key` the common
+/// spellings), and the signatures of pre-signed URLs (`sig` of Azure shared access signatures,
+/// `X-Amz-Signature`/`X-Goog-Signature` of S3/GCS, `signature`), which grant access on their own.
+/// A JWKS or token URL is configuration and gets printed in reprs and errors; one carrying such a
+/// parameter must not show its value. Other parameters (`p=B2C_1_signin`, `tenant=`) stay
+/// visible: they tell which endpoint it is.
+const SECRET_QUERY_PARAMS: &[&str] = &[
+    "key",
+    "api_key",
+    "apikey",
+    "api-key",
+    "secret",
+    "sig",
+    "signature",
+    "x-amz-signature",
+    "x-goog-signature",
+];
+
+/// Whether a decoded query parameter name is a credential: [`SECRET_FIELDS`] exactly, or
+/// [`SECRET_QUERY_PARAMS`] in any ASCII case.
+fn is_secret_query_param(name: &str) -> bool {
+    SECRET_FIELDS.contains(&name)
+        || SECRET_QUERY_PARAMS
+            .iter()
+            .any(|known| known.eq_ignore_ascii_case(name))
+}
+
 /// A form body or query string (RFC 6749 Appendix B) with the values of credential fields
-/// replaced by [`REDACTED`].
-fn redact_form(pairs: &str) -> String {
+/// replaced by [`REDACTED`]: [`SECRET_FIELDS`] in a body, [`is_secret_query_param`] in a URL.
+fn redact_form(pairs: &str, in_url: bool) -> String {
     // Pushed into one string (no `format!` per pair, no `Vec` joined at the end).
     let mut out = String::with_capacity(pairs.len());
     for (i, pair) in pairs.split('&').enumerate() {
@@ -141,7 +169,12 @@ fn redact_form(pairs: &str) -> String {
         }
         let (key, _) = pair.split_once('=').unwrap_or((pair, ""));
         let name = form::decode_component(key).unwrap_or_default();
-        if SECRET_FIELDS.contains(&name.as_str()) {
+        let secret = if in_url {
+            is_secret_query_param(&name)
+        } else {
+            SECRET_FIELDS.contains(&name.as_str())
+        };
+        if secret {
             out.push_str(key);
             out.push('=');
             out.push_str(REDACTED);
@@ -155,7 +188,7 @@ fn redact_form(pairs: &str) -> String {
 /// `url` with the credentials a configured URL may carry replaced by [`REDACTED`]: the userinfo
 /// of the authority (RFC 3986 §3.2.1, `https://id:secret@host/…`; RFC 9110 §4.2.4 forbids
 /// sending it, but a misconfigured endpoint can hold one) and the values of credential query
-/// parameters (`?client_secret=…`). Used by [`HttpRequest::redacted`] and `TokenEndpoint`'s
+/// parameters (`?client_secret=…`, `?key=…`, `?sig=…`: [`is_secret_query_param`]). Used by [`HttpRequest::redacted`] and `TokenEndpoint`'s
 /// `Debug`, so no printed form of a request or endpoint shows them.
 pub fn redact_url(url: &str) -> String {
     let (head, fragment) = match url.split_once('#') {
@@ -190,7 +223,7 @@ pub fn redact_url(url: &str) -> String {
     }
     if let Some(query) = query {
         out.push('?');
-        out.push_str(&redact_form(query));
+        out.push_str(&redact_form(query, true));
     }
     if let Some(fragment) = fragment {
         out.push('#');
@@ -322,6 +355,14 @@ mod tests {
                 "https://h/p?x=y@z&access%5Ftoken=[redacted]",
             ),
             ("https://as.example/token", "https://as.example/token"),
+            (
+                "https://h/jwks?key=k-secret&p=B2C_1_signin&API_KEY=a-secret",
+                "https://h/jwks?key=[redacted]&p=B2C_1_signin&API_KEY=[redacted]",
+            ),
+            (
+                "https://b.example/k.json?sv=2024&sig=s-secret&X-Amz-Signature=z-secret",
+                "https://b.example/k.json?sv=2024&sig=[redacted]&X-Amz-Signature=[redacted]",
+            ),
         ] {
             assert_eq!(redact_url(url), shown);
             let mut req = sample();

@@ -132,3 +132,13 @@ def test_a_transport_bug_is_raised_to_the_fetcher_and_a_transport_error_to_the_w
         assert isinstance(result, tokensmith.TransportError), result
         assert result.code == "transport"
     assert issuer.requests == 1
+
+
+def test_repr_hides_credentials_in_the_jwks_url() -> None:
+    # An API key (`key=`, Google's spelling) or a pre-signed URL's signature (`sig=`, Azure SAS)
+    # grants access on its own; core's redact_url masks them, the other parameters stay.
+    url = "https://keys.example/jwks?p=B2C_1_signin&key=k-secret&sig=s-secret"
+    shown = repr(tokensmith.JwksClient(url, transport=lambda *a: (500, [], b"")))
+    assert "k-secret" not in shown
+    assert "s-secret" not in shown
+    assert "p=B2C_1_signin&key=[redacted]&sig=[redacted]" in shown
