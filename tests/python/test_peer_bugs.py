@@ -1,0 +1,117 @@
+"""Bugs users filed against other Python token libraries, replayed against tokensmith.
+
+Each test is named after the report it reproduces (reference in its docstring) and asserts what
+tokensmith does instead. The table of all checked reports is in docs/reliability.md, "Peer bugs
+checked".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import os
+import stat
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import CLIENT_ID, CLIENT_SECRET, USER, USER_PASSWORD
+from token_server import TokenServer
+
+import tokensmith
+
+
+@pytest.fixture
+def far_from_utc() -> Iterator[None]:
+    """The process runs in a time zone 5 hours behind UTC (4 with daylight saving time)."""
+    if not hasattr(time, "tzset"):
+        pytest.skip("time.tzset is POSIX only")
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "America/New_York"
+    time.tzset()
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
+
+
+def test_google_auth_1323_expiry_does_not_depend_on_the_local_time_zone(
+    token_server: TokenServer, far_from_utc: None
+) -> None:
+    """googleapis/google-auth-library-python#1323 (and google-cloud-python#15192): an expiry
+    parsed as local time, or with its "Z" stripped, was compared with a UTC "now", so outside
+    UTC tokens counted as valid hours after they expired (or expired at once). tokensmith's
+    times are milliseconds since the epoch (core's UnixMillis) and ``expires_at`` is an aware
+    UTC datetime, whatever ``TZ`` says."""
+    assert time.localtime().tm_gmtoff != 0
+    client = tokensmith.TokenClient(token_server.url, CLIENT_ID, CLIENT_SECRET)
+    before = time.time()
+    token = client.token()
+    expires_at = token.expires_at
+    assert expires_at.utcoffset() == datetime.timedelta(0)
+    # The lifetime the server gave (3600 s), counted from the request, in absolute time.
+    assert before + 3600 - 5 <= expires_at.timestamp() <= time.time() + 3600
+    assert 3590 < token.expires_in <= 3600
+    assert not token.is_expired()
+    # Comparable with an aware "now"; a naive local time cannot be mixed in by mistake.
+    assert expires_at > datetime.datetime.now(datetime.timezone.utc)
+    with pytest.raises(TypeError):
+        _ = expires_at > datetime.datetime.now()
+
+
+def test_authlib_266_concurrent_tasks_refresh_an_expired_token_once(
+    token_server: TokenServer,
+) -> None:
+    """authlib/authlib#266 (and #673): the httpx ``AsyncOAuth2Client`` let every coroutine that
+    found the token expired start its own refresh; with a rotating refresh token all but one
+    fail. tokensmith's async client joins the one flight core hands out: 50 tasks on an expired
+    token send one ``refresh_token`` request and all get its token (the server here rotates and
+    would refuse the old refresh token a second time)."""
+    offset = 0.0
+
+    def clock() -> float:
+        return time.time() + offset
+
+    client = tokensmith.AsyncTokenClient(token_server.url, CLIENT_ID, CLIENT_SECRET, clock=clock)
+
+    async def first() -> tokensmith.Token:
+        return await client.password(USER, USER_PASSWORD)
+
+    old = asyncio.run(first())
+    assert old.refresh_token is not None
+    offset = 2 * token_server.lifetime
+    token_server.delay = 0.2
+
+    async def many() -> list[tokensmith.Token]:
+        return await asyncio.gather(*(client.password(USER, USER_PASSWORD) for _ in range(50)))
+
+    tokens = asyncio.run(many())
+    assert len({t.access_token for t in tokens}) == 1
+    assert tokens[0].access_token != old.access_token
+    grants = [r["form"].get("grant_type") for r in token_server.requests]
+    assert grants == ["password", "refresh_token"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_msal_extensions_106_saving_over_a_world_readable_file_makes_it_private(
+    token_server: TokenServer, tmp_path: Path
+) -> None:
+    """AzureAD/microsoft-authentication-extensions-for-python#106 (fixed by #107) and
+    microsoft-authentication-library-for-js#8623: token cache files were written with the
+    default mode (0644 under the usual umask), readable by every local user; msal-node's fix
+    also chmods files that already existed. tokensmith writes a new file with mode 0600 and
+    renames it over the old one, so a cache file left world-readable becomes private on the
+    next save."""
+    path = tmp_path / "tokens.json"
+    path.write_text("{}")
+    path.chmod(0o644)
+    client = tokensmith.TokenClient(token_server.url, CLIENT_ID, CLIENT_SECRET)
+    client.token()
+    client.save_cache(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["tokens.json"]
