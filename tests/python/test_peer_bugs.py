@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import io
 import os
 import stat
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -115,3 +118,136 @@ def test_msal_extensions_106_saving_over_a_world_readable_file_makes_it_private(
     client.save_cache(path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["tokens.json"]
+
+
+class _Resource:
+    """A resource server on 127.0.0.1 that refuses its first request with an RFC 6750 §3.1
+    ``invalid_token`` challenge and records the body of every request it gets (length-delimited
+    or chunked)."""
+
+    def __init__(self) -> None:
+        self.bodies: list[bytes] = []
+        self.refuse = 1
+        resource = self
+
+        class Handler(BaseHTTPRequestHandler):
+            # A body announced but never sent must not hold the test forever.
+            timeout = 5
+
+            def _body(self) -> bytes:
+                if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                    out = b""
+                    while True:
+                        size = int(self.rfile.readline().split(b";")[0], 16)
+                        chunk = self.rfile.read(size + 2)[:size]
+                        if size == 0:
+                            return out
+                        out += chunk
+                return self.rfile.read(int(self.headers.get("Content-Length", "0")))
+
+            def do_POST(self) -> None:
+                resource.bodies.append(self._body())
+                if resource.refuse > 0:
+                    resource.refuse -= 1
+                    self.send_response(401)
+                    self.send_header("WWW-Authenticate", 'Bearer error="invalid_token"')
+                else:
+                    self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/upload"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def resource() -> Iterator[_Resource]:
+    server = _Resource()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+_PAYLOAD = b"upload-chunk-" * 1000
+
+
+def _chunks() -> Iterator[bytes]:
+    for i in range(0, len(_PAYLOAD), 4096):
+        yield _PAYLOAD[i : i + 4096]
+
+
+def test_google_auth_18238_requests_never_replays_a_consumed_body(
+    token_server: TokenServer, resource: _Resource
+) -> None:
+    """googleapis/google-cloud-python#18238 (google-auth's ``AuthorizedSession``; also
+    google-auth-library-nodejs#171): on a 401 the session refreshed the token and re-sent the
+    request with the same, already consumed body stream, so the retry carried 0 bytes (or hung
+    on a Content-Length it never sent). ``TokenClient.auth()`` for requests re-sends a body
+    only when it can be sent again: bytes, or a seekable file rewound to where it started
+    (``requests.utils.rewind_body``). A generator is not re-sent: the 401 is returned, and the
+    token has been renewed for the caller's own retry."""
+    requests = pytest.importorskip("requests")
+    client = tokensmith.TokenClient(token_server.url, CLIENT_ID, CLIENT_SECRET)
+    with requests.Session() as session:
+        # A generator: sent once, chunked; the refusal comes back, with a new token ready.
+        answer = session.post(resource.url, data=_chunks(), auth=client.auth())
+        assert answer.status_code == 401
+        assert resource.bodies == [_PAYLOAD]
+        assert token_server.count == 2
+        # A seekable file: rewound and sent again whole.
+        resource.bodies.clear()
+        resource.refuse = 1
+        answer = session.post(resource.url, data=io.BytesIO(_PAYLOAD), auth=client.auth())
+        assert answer.status_code == 200
+        assert resource.bodies == [_PAYLOAD, _PAYLOAD]
+        # Bytes: sent again.
+        resource.bodies.clear()
+        resource.refuse = 1
+        answer = session.post(resource.url, data=_PAYLOAD, auth=client.auth())
+        assert answer.status_code == 200
+        assert resource.bodies == [_PAYLOAD, _PAYLOAD]
+
+
+def test_google_auth_18238_httpx_never_replays_a_consumed_stream(
+    token_server: TokenServer, resource: _Resource
+) -> None:
+    """The same report with httpx: re-yielding a request whose content is an iterator made httpx
+    raise ``StreamConsumed`` instead of returning the server's answer. The retry happens only
+    for a body httpx holds in memory; a streamed one gets the 401 back (the token is renewed)."""
+    httpx = pytest.importorskip("httpx")
+    client = tokensmith.TokenClient(token_server.url, CLIENT_ID, CLIENT_SECRET)
+    with httpx.Client() as session:
+        answer = session.post(resource.url, content=_chunks(), auth=client.auth())
+        assert answer.status_code == 401
+        assert resource.bodies == [_PAYLOAD]
+        assert token_server.count == 2
+        resource.bodies.clear()
+        resource.refuse = 1
+        answer = session.post(resource.url, content=_PAYLOAD, auth=client.auth())
+        assert answer.status_code == 200
+        assert resource.bodies == [_PAYLOAD, _PAYLOAD]
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for chunk in _chunks():
+            yield chunk
+
+    async def main() -> tuple[int, int]:
+        async with httpx.AsyncClient() as session:
+            streamed = await session.post(resource.url, content=chunks(), auth=client.auth())
+            in_memory = await session.post(resource.url, content=_PAYLOAD, auth=client.auth())
+            return streamed.status_code, in_memory.status_code
+
+    resource.bodies.clear()
+    resource.refuse = 2
+    assert asyncio.run(main()) == (401, 200)
+    assert resource.bodies == [_PAYLOAD, _PAYLOAD, _PAYLOAD]
