@@ -242,3 +242,47 @@ fn google_auth_889_a_token_issued_by_a_clock_slightly_ahead_is_not_used_too_earl
         JwtError::NotYetValid
     );
 }
+
+/// authlib/authlib#913 (`import_key_set` raised `KeyError: 'AKP'` on a post-quantum key) and
+/// jpadilla/pyjwt#722 (`PyJWKSet` raised on Keycloak's `use: enc`, `alg: RSA-OAEP` key): one
+/// key the library could not use failed the whole JWK Set, so no token from that issuer could
+/// be verified. RFC 7517 §5: keys whose `kty` is not understood SHOULD be ignored. Core leaves
+/// such keys out (remembering why, for a token that names one) and verifies with the others.
+#[cfg(feature = "native-crypto")]
+#[test]
+fn authlib_913_pyjwt_722_an_unusable_key_does_not_fail_the_whole_set() {
+    use tokensmith::jwt::{sign, verify, Algorithm, KeySet, SigningKey, Validation};
+    let secret = b"classical-hmac-key-of-32-bytes!!";
+    let k = tokensmith::b64::URL_SAFE_NO_PAD.encode(secret);
+    let jwks = format!(
+        r#"{{"keys":[
+            {{"kty":"AKP","alg":"ML-DSA-65","kid":"pq","pub":"AAAA"}},
+            {{"kty":"RSA","use":"enc","alg":"RSA-OAEP","kid":"enc","n":"xTT6GOIMi7GXWUNQ","e":"AQAB"}},
+            {{"kty":"oct","kid":"classical","alg":"HS256","k":"{k}"}}
+        ]}}"#
+    );
+    let keys = KeySet::from_jwks_json(&jwks).unwrap();
+    assert_eq!(keys.keys().len(), 1);
+    let mut claims = tokensmith::json::Map::new();
+    claims.insert("sub".into(), "user".into());
+    claims.insert("exp".into(), (SENT.as_secs() + 600).into());
+    let validation = Validation::new(&[Algorithm::HS256]);
+    let token = sign(
+        &claims,
+        Algorithm::HS256,
+        &SigningKey::hmac(secret).with_kid("classical"),
+    )
+    .unwrap();
+    let verified = verify(token.expose_secret(), &keys, &validation, SENT).unwrap();
+    assert_eq!(verified.claims["sub"], "user");
+    // A token naming the encryption key is refused with that key's own reason (its `alg`,
+    // RSA-OAEP, is no signature algorithm), not "no key" and not verified.
+    let token = sign(
+        &claims,
+        Algorithm::HS256,
+        &SigningKey::hmac(secret).with_kid("enc"),
+    )
+    .unwrap();
+    let error = verify(token.expose_secret(), &keys, &validation, SENT).unwrap_err();
+    assert_eq!(error.code(), "jwt_unsupported_alg", "{error}");
+}
