@@ -2,8 +2,11 @@
 
 It sets ``Authorization`` from the client's cached token. When the resource server answers 401
 with a Bearer challenge ``error="invalid_token"`` (RFC 6750 §3.1; the token was revoked or
-rotated early), it forces one new token and retries the request once; any other 401 is
-returned as is.
+rotated early), it retries the request once with a new token; any other 401 is returned as is.
+The new token is forced only if the refused one is still the client's current token: when
+several requests were sent with a token that was then revoked, the first refusal renews it and
+the later ones retry with that renewed token instead of forcing one token request each
+(ProtonDriveApps/sdk#44).
 
 The retry re-sends the request body, so it happens only when the body can be sent again: none,
 bytes, or (requests) a seekable file rewound to where it started; with httpx, a body it holds in
@@ -76,6 +79,15 @@ class TokenAuth(_Base):
     def _token(self, force: bool = False) -> Token:
         return self._client.token(min_ttl=self._min_ttl, force=force)
 
+    def _after_refusal(self, refused: str | None) -> Token:
+        """The token to retry with after the server refused ``refused`` (the ``Authorization``
+        value that was sent): the cached token when it is another one (a concurrent refusal
+        already renewed it), else a forced new one."""
+        current = self._token()
+        if current.authorization != refused:
+            return current
+        return self._token(force=True)
+
     # requests ------------------------------------------------------------------------------
 
     def __call__(self, request: Any) -> Any:
@@ -90,7 +102,7 @@ class TokenAuth(_Base):
             return response
         if not _refused(response.status_code, response.headers):
             return response
-        token = self._token(force=True)
+        token = self._after_refusal(response.request.headers.get("Authorization"))
         if not _requests_body_resendable(response.request):
             return response
         # Release the connection of the refused answer before sending the retry.
@@ -110,7 +122,7 @@ class TokenAuth(_Base):
         request.headers["Authorization"] = self._token().authorization
         response = yield request
         if _refused(response.status_code, response.headers):
-            token = self._token(force=True)
+            token = self._after_refusal(request.headers.get("Authorization"))
             if _httpx_body_in_memory(request):
                 request.headers["Authorization"] = token.authorization
                 yield request
@@ -122,9 +134,14 @@ class TokenAuth(_Base):
         request.headers["Authorization"] = token.authorization
         response = yield request
         if _refused(response.status_code, response.headers):
+            # As `_after_refusal`, without blocking the loop.
             fresh = await _resolve(
-                self._client._nowait("client_credentials", min_ttl=self._min_ttl, force=True)
+                self._client._nowait("client_credentials", min_ttl=self._min_ttl)
             )
+            if fresh.authorization == request.headers.get("Authorization"):
+                fresh = await _resolve(
+                    self._client._nowait("client_credentials", min_ttl=self._min_ttl, force=True)
+                )
             if _httpx_body_in_memory(request):
                 request.headers["Authorization"] = fresh.authorization
                 yield request

@@ -251,3 +251,97 @@ def test_google_auth_18238_httpx_never_replays_a_consumed_stream(
     resource.refuse = 2
     assert asyncio.run(main()) == (401, 200)
     assert resource.bodies == [_PAYLOAD, _PAYLOAD, _PAYLOAD]
+
+
+class _RevokingResource:
+    """A resource server that has just revoked ``old``: it holds the first two requests bearing
+    it until both have arrived, refuses the first at once and the second only after a request
+    with another token got through (so that refusal arrives after the first one's renewal, as
+    a straggler's does). Other tokens are accepted."""
+
+    def __init__(self, old: str) -> None:
+        self.old = old
+        self.arrived = 0
+        self.refused = 0
+        self.renewed_seen = False
+        self.lock = threading.Condition()
+        resource = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                presented = self.headers.get("Authorization", "").removeprefix("Bearer ")
+                with resource.lock:
+                    if presented == resource.old:
+                        resource.arrived += 1
+                        resource.lock.notify_all()
+                        resource.lock.wait_for(lambda: resource.arrived >= 2, timeout=5)
+                        resource.refused += 1
+                        if resource.refused > 1:
+                            resource.lock.wait_for(lambda: resource.renewed_seen, timeout=5)
+                        status = 401
+                    else:
+                        resource.renewed_seen = True
+                        resource.lock.notify_all()
+                        status = 200
+                self.send_response(status)
+                if status == 401:
+                    self.send_header("WWW-Authenticate", 'Bearer error="invalid_token"')
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/api"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.mark.parametrize("library", ["requests", "httpx", "httpx-async"])
+def test_protondrive_sdk_44_a_straggling_refusal_reuses_the_renewed_token(
+    token_server: TokenServer, library: str
+) -> None:
+    """ProtonDriveApps/sdk#44 (the same race as in msal-js#3646 once the first refresh is
+    over): requests in flight when the access token is revoked each get a 401, and each 401
+    forced its own token refresh, also those arriving after the first refresh had already
+    replaced the refused token. ``TokenClient.auth()`` forces a new token only when the refused
+    token is still the client's current one; a straggler retries with the renewed token: two
+    concurrent refused requests cost one new token, not two."""
+    lib = pytest.importorskip(library.removesuffix("-async"))
+    client = tokensmith.TokenClient(token_server.url, CLIENT_ID, CLIENT_SECRET)
+    old = client.token().access_token
+    resource = _RevokingResource(old)
+    statuses: list[int] = []
+
+    async def two_tasks() -> list[int]:
+        async with lib.AsyncClient() as session:
+            answers = await asyncio.gather(
+                *(session.get(resource.url, auth=client.auth()) for _ in range(2))
+            )
+            return [a.status_code for a in answers]
+
+    try:
+        if library == "httpx-async":
+            statuses = asyncio.run(two_tasks())
+        else:
+            with lib.Client() if library == "httpx" else lib.Session() as session:
+
+                def call() -> None:
+                    statuses.append(session.get(resource.url, auth=client.auth()).status_code)
+
+                threads = [threading.Thread(target=call) for _ in range(2)]
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    t.join()
+    finally:
+        resource.close()
+    assert statuses == [200, 200]
+    assert resource.refused == 2
+    # The first token, and one renewal for both refusals.
+    assert token_server.count == 2
