@@ -345,3 +345,29 @@ def test_protondrive_sdk_44_a_straggling_refusal_reuses_the_renewed_token(
     assert resource.refused == 2
     # The first token, and one renewal for both refusals.
     assert token_server.count == 2
+
+
+def test_gcloud_aio_500_a_cancelled_caller_does_not_poison_the_flight(
+    token_server: TokenServer,
+) -> None:
+    """talkiq/gcloud-aio#500: the Google Cloud asyncio token helper kept the future of a token
+    request in progress; when the task that started it was cancelled, every later caller awaited
+    the cancelled future and failed with ``CancelledError``. In tokensmith the request runs in
+    an executor thread that completes core's flight whatever happens to the task that started
+    it: a task waiting on it gets the token, and later calls are served from the cache."""
+    token_server.delay = 0.3
+    client = tokensmith.AsyncTokenClient(token_server.url, CLIENT_ID, CLIENT_SECRET)
+
+    async def main() -> tuple[tokensmith.Token, tokensmith.Token]:
+        first = asyncio.create_task(client.token())
+        await asyncio.sleep(0.05)
+        second = asyncio.create_task(client.token())
+        await asyncio.sleep(0.05)
+        first.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await first
+        return await second, await client.token()
+
+    waited, later = asyncio.run(main())
+    assert waited.access_token == later.access_token
+    assert token_server.count == 1
