@@ -2,8 +2,18 @@
 
 It sets ``Authorization`` from the client's cached token. When the resource server answers 401
 with a Bearer challenge ``error="invalid_token"`` (RFC 6750 §3.1; the token was revoked or
-rotated early), it forces one new token and retries the request once; any other 401 is
-returned as is.
+rotated early), it retries the request once with a new token; any other 401 is returned as is.
+The new token is forced only if the refused one is still the client's current token: when
+several requests were sent with a token that was then revoked, the first refusal renews it and
+the later ones retry with that renewed token instead of forcing one token request each
+(ProtonDriveApps/sdk#44).
+
+The retry re-sends the request body, so it happens only when the body can be sent again: none,
+bytes, or (requests) a seekable file rewound to where it started; with httpx, a body it holds in
+memory. A streamed body (a generator, an iterator, a pipe) was consumed by the first attempt:
+re-sending it would send nothing, or promise a length it never delivers
+(googleapis/google-cloud-python#18238). Then the 401 is returned as it came, with the new token
+already in the cache for the caller's own retry.
 """
 
 from __future__ import annotations
@@ -31,6 +41,34 @@ def _refused(status: int, headers: Any) -> bool:
     return _is_invalid_token_response(status, headers.get("WWW-Authenticate"))
 
 
+def _requests_body_resendable(request: Any) -> bool:
+    """Whether a requests ``PreparedRequest`` can be sent again with its whole body: no body,
+    bytes or text, or a seekable file, which is rewound here to the position requests recorded
+    when it prepared the request (as requests itself does before following a redirect)."""
+    body = request.body
+    if body is None or isinstance(body, (bytes, bytearray, str)):
+        return True
+    from requests.utils import rewind_body
+
+    try:
+        rewind_body(request)
+    except Exception:  # requests.exceptions.UnrewindableBodyError: not seekable, or seek failed
+        return False
+    return True
+
+
+def _httpx_body_in_memory(request: Any) -> bool:
+    """Whether an ``httpx.Request``'s body is held in memory (``content=`` bytes, text, form
+    data, JSON), so it can be sent again; a streamed body is not read until it is sent."""
+    import httpx
+
+    try:
+        _ = request.content
+    except httpx.RequestNotRead:
+        return False
+    return True
+
+
 class TokenAuth(_Base):
     """``auth=`` for ``requests`` (a callable) and ``httpx`` (an ``httpx.Auth``)."""
 
@@ -40,6 +78,15 @@ class TokenAuth(_Base):
 
     def _token(self, force: bool = False) -> Token:
         return self._client.token(min_ttl=self._min_ttl, force=force)
+
+    def _after_refusal(self, refused: str | None) -> Token:
+        """The token to retry with after the server refused ``refused`` (the ``Authorization``
+        value that was sent): the cached token when it is another one (a concurrent refusal
+        already renewed it), else a forced new one."""
+        current = self._token()
+        if current.authorization != refused:
+            return current
+        return self._token(force=True)
 
     # requests ------------------------------------------------------------------------------
 
@@ -55,7 +102,9 @@ class TokenAuth(_Base):
             return response
         if not _refused(response.status_code, response.headers):
             return response
-        token = self._token(force=True)
+        token = self._after_refusal(response.request.headers.get("Authorization"))
+        if not _requests_body_resendable(response.request):
+            return response
         # Release the connection of the refused answer before sending the retry.
         _ = response.content
         response.close()
@@ -73,8 +122,10 @@ class TokenAuth(_Base):
         request.headers["Authorization"] = self._token().authorization
         response = yield request
         if _refused(response.status_code, response.headers):
-            request.headers["Authorization"] = self._token(force=True).authorization
-            yield request
+            token = self._after_refusal(request.headers.get("Authorization"))
+            if _httpx_body_in_memory(request):
+                request.headers["Authorization"] = token.authorization
+                yield request
 
     async def async_auth_flow(self, request: Any) -> AsyncGenerator[Any, Any]:
         from tokensmith._async import _resolve
@@ -83,8 +134,14 @@ class TokenAuth(_Base):
         request.headers["Authorization"] = token.authorization
         response = yield request
         if _refused(response.status_code, response.headers):
+            # As `_after_refusal`, without blocking the loop.
             fresh = await _resolve(
-                self._client._nowait("client_credentials", min_ttl=self._min_ttl, force=True)
+                self._client._nowait("client_credentials", min_ttl=self._min_ttl)
             )
-            request.headers["Authorization"] = fresh.authorization
-            yield request
+            if fresh.authorization == request.headers.get("Authorization"):
+                fresh = await _resolve(
+                    self._client._nowait("client_credentials", min_ttl=self._min_ttl, force=True)
+                )
+            if _httpx_body_in_memory(request):
+                request.headers["Authorization"] = fresh.authorization
+                yield request
