@@ -8,7 +8,7 @@ use crate::errors::to_py_err;
 use crate::io::{start_daemon_thread, IoHandles};
 use crate::persist;
 use crate::token::PyToken;
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{IntoPyDict, PyDict, PyString};
 use std::collections::HashMap;
@@ -506,6 +506,22 @@ impl TokenClient {
             .map_err(|e| to_py_err(py, &e))?;
         self.cache.forget_token(&token);
         Ok(())
+    }
+
+    /// A resource server refused `token` (a `Token` or its access token; RFC 6750 §3.1
+    /// `invalid_token`): the cache drops it if it is still the cached one, keeping the refresh
+    /// token, so the next call gets a new token. If it was already replaced (a concurrent
+    /// refusal renewed it), nothing changes and the next call returns the replacement: N
+    /// refusals of one token cause one token request. Returns how many entries dropped it.
+    fn refused(&self, token: &Bound<'_, PyAny>) -> PyResult<usize> {
+        let access_token = if let Ok(t) = token.cast::<PyToken>() {
+            t.get().inner().access_token.clone()
+        } else if let Ok(s) = token.cast::<PyString>() {
+            Secret::new(s.to_cow()?.into_owned())
+        } else {
+            return Err(PyTypeError::new_err("token must be a Token or a str"));
+        };
+        Ok(self.cache.refused(&access_token))
     }
 
     /// The cache's counters (hits, stale_hits, misses, fetches, coalesced, failures, …).

@@ -83,6 +83,10 @@ class AsyncTokenClient:
     async def revoke(self, token: str, hint: str | None = None) -> None:
         await _in_executor(functools.partial(self._client.revoke, token, hint))  # type: ignore[arg-type]
 
+    def refused(self, token: Token | str) -> int:
+        """See ``TokenClient.refused``; no I/O, so not a coroutine."""
+        return self._client.refused(token)
+
     def auth(self, *, min_ttl: float = 0.0) -> TokenAuth:
         """``auth=`` for ``httpx.AsyncClient`` (and the sync clients); see ``TokenClient.auth``."""
         return TokenAuth(self._client, min_ttl=min_ttl)

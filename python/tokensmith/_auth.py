@@ -3,10 +3,10 @@
 It sets ``Authorization`` from the client's cached token. When the resource server answers 401
 with a Bearer challenge ``error="invalid_token"`` (RFC 6750 §3.1; the token was revoked or
 rotated early), it retries the request once with a new token; any other 401 is returned as is.
-The new token is forced only if the refused one is still the client's current token: when
-several requests were sent with a token that was then revoked, the first refusal renews it and
-the later ones retry with that renewed token instead of forcing one token request each
-(ProtonDriveApps/sdk#44).
+The refused token is reported to core (``TokenClient.refused``), which drops it only if it is
+still the cached one: when several requests were sent with a token that was then revoked, the
+first refusal renews it and the later ones retry with that renewed token instead of forcing one
+token request each (ProtonDriveApps/sdk#44).
 
 The retry re-sends the request body, so it happens only when the body can be sent again: none,
 bytes, or (requests) a seekable file rewound to where it started; with httpx, a body it holds in
@@ -76,17 +76,15 @@ class TokenAuth(_Base):
         self._client = client
         self._min_ttl = min_ttl
 
-    def _token(self, force: bool = False) -> Token:
-        return self._client.token(min_ttl=self._min_ttl, force=force)
+    def _token(self) -> Token:
+        return self._client.token(min_ttl=self._min_ttl)
 
-    def _after_refusal(self, refused: str | None) -> Token:
-        """The token to retry with after the server refused ``refused`` (the ``Authorization``
-        value that was sent): the cached token when it is another one (a concurrent refusal
-        already renewed it), else a forced new one."""
-        current = self._token()
-        if current.authorization != refused:
-            return current
-        return self._token(force=True)
+    def _after_refusal(self, refused: Token | str) -> Token:
+        """The token to retry with after the server refused ``refused``: core forgets it if it
+        is still the cached one, so this is a new token, or the one another request's refusal
+        already got."""
+        self._client.refused(refused)
+        return self._token()
 
     # requests ------------------------------------------------------------------------------
 
@@ -102,7 +100,10 @@ class TokenAuth(_Base):
             return response
         if not _refused(response.status_code, response.headers):
             return response
-        token = self._after_refusal(response.request.headers.get("Authorization"))
+        # The access token the request carried: the value this auth set is the token type, one
+        # space, then the access token.
+        sent = response.request.headers.get("Authorization", "").partition(" ")[2]
+        token = self._after_refusal(sent)
         if not _requests_body_resendable(response.request):
             return response
         # Release the connection of the refused answer before sending the retry.
@@ -119,10 +120,11 @@ class TokenAuth(_Base):
     # httpx ---------------------------------------------------------------------------------
 
     def sync_auth_flow(self, request: Any) -> Generator[Any, Any, None]:
-        request.headers["Authorization"] = self._token().authorization
+        sent = self._token()
+        request.headers["Authorization"] = sent.authorization
         response = yield request
         if _refused(response.status_code, response.headers):
-            token = self._after_refusal(request.headers.get("Authorization"))
+            token = self._after_refusal(sent)
             if _httpx_body_in_memory(request):
                 request.headers["Authorization"] = token.authorization
                 yield request
@@ -135,13 +137,10 @@ class TokenAuth(_Base):
         response = yield request
         if _refused(response.status_code, response.headers):
             # As `_after_refusal`, without blocking the loop.
+            self._client.refused(token)
             fresh = await _resolve(
                 self._client._nowait("client_credentials", min_ttl=self._min_ttl)
             )
-            if fresh.authorization == request.headers.get("Authorization"):
-                fresh = await _resolve(
-                    self._client._nowait("client_credentials", min_ttl=self._min_ttl, force=True)
-                )
             if _httpx_body_in_memory(request):
                 request.headers["Authorization"] = fresh.authorization
                 yield request

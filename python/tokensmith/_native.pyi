@@ -228,6 +228,13 @@ class TokenClient:
         """Revokes ``token`` at ``revocation_url`` (RFC 7009). Once the server accepted it, the
         cache drops every entry holding it (as access or refresh token): the next call fetches
         a new token with the client's own grant."""
+    def refused(self, token: Token | str) -> int:
+        """A resource server refused ``token`` (a :class:`Token` or its access token; RFC 6750
+        §3.1 ``invalid_token``): the cache drops it if it is still the cached one, keeping the
+        refresh token, so the next call gets a new token. If it was already replaced (another
+        request's refusal renewed it), nothing changes and the next call returns the
+        replacement, so N refusals of one token cause one token request. Returns how many
+        cache entries dropped it."""
     def cache_stats(self) -> dict[str, int]: ...
     def save_cache(self, path: str | os.PathLike[str]) -> None: ...
     def load_cache(self, path: str | os.PathLike[str]) -> dict[str, int]: ...

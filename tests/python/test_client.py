@@ -349,3 +349,29 @@ def test_concurrent_refreshes_of_one_refresh_token_send_one_request(
         tokens = list(pool.map(lambda _: c.refresh(rt), range(16)))
     assert token_server.count == sent + 1
     assert len({t.access_token for t in tokens}) == 1
+
+
+def test_refused_drops_the_token_only_while_it_is_cached(token_server: TokenServer) -> None:
+    c = client(token_server)
+    first = c.token()
+    assert c.refused(first) == 1
+    second = c.token()
+    assert second.access_token != first.access_token
+    assert token_server.count == 2
+    # Later refusals of the replaced token (as a Token or as its text) change nothing.
+    assert c.refused(first) == 0
+    assert c.refused(first.access_token) == 0
+    assert c.token() is second
+    assert token_server.count == 2
+    with pytest.raises(TypeError, match="token must be a Token or a str"):
+        c.refused(5)  # type: ignore[arg-type]
+
+
+def test_refused_keeps_the_refresh_token(token_server: TokenServer) -> None:
+    c = client(token_server)
+    first = c.password(USER, USER_PASSWORD, "profile")
+    assert c.refused(first.access_token) == 1
+    second = c.password(USER, USER_PASSWORD, "profile")
+    assert second.access_token != first.access_token
+    assert token_server.requests[-1]["form"]["grant_type"] == "refresh_token"
+    assert token_server.requests[-1]["form"]["refresh_token"] == first.refresh_token

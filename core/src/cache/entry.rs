@@ -152,6 +152,19 @@ impl Entry {
         access | refresh
     }
 
+    /// Drops the cached access token if it is `token` (compared in constant time), keeping the
+    /// refresh token; true if it was. See `TokenCache::refused`.
+    pub fn drop_access_token(&mut self, token: &Secret) -> bool {
+        let held = self
+            .cached
+            .as_ref()
+            .is_some_and(|c| c.token.access_token == *token);
+        if held {
+            self.cached = None;
+        }
+        held
+    }
+
     /// Resets the effective clock to `now` after a new token was stored: the new token's times
     /// come from the same clock as `now`.
     pub fn restart_clock(&mut self, now: UnixMillis) {

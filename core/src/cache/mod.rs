@@ -149,6 +149,24 @@ impl TokenCache {
         before - engine.map.len()
     }
 
+    /// The resource server refused `access_token` (RFC 6750 §3.1 `invalid_token`: revoked, or
+    /// rotated before its expiry): every entry whose cached access token it is drops that token
+    /// and keeps its refresh token, so the next lookup fetches a new one (with the refresh
+    /// token when there is one, RFC 6749 §6, else the primary grant). Returns how many.
+    ///
+    /// An entry whose cached token is another one is left alone: a concurrent refusal of the
+    /// same token already renewed it (or the renewal is in flight). So N requests refused with
+    /// one token cause one token request, not one forced request each (ProtonDriveApps/sdk#44,
+    /// msal-js#3646). The comparison runs in constant time ([`Secret`]'s `PartialEq`).
+    pub fn refused(&self, access_token: &Secret) -> usize {
+        let mut engine = lock(&self.shared.state);
+        let mut dropped = 0;
+        for entry in engine.map.values_mut() {
+            dropped += usize::from(entry.drop_access_token(access_token));
+        }
+        dropped
+    }
+
     /// Forgets everything.
     pub fn clear(&self) {
         let mut engine = lock(&self.shared.state);
