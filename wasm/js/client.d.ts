@@ -17,7 +17,7 @@ export interface TokenClientOptions {
   revocationUrl?: string;
   /** The fetch to send requests with (default `globalThis.fetch`). */
   fetch?: typeof globalThis.fetch;
-  /** Per-request timeout in milliseconds (default 30000). */
+  /** Per-request timeout in milliseconds (default 10000, the same as Python's `timeout=10.0`). */
   timeoutMs?: number;
   /** Seconds a token lives when the server says neither `expires_in` nor a JWT `exp`. */
   defaultLifetime?: number;
@@ -77,8 +77,11 @@ export class TokenClient {
     exportCache(options?: ExportCacheOptions): string;
     /**
      * Like `fetch(input, init)`, with `Authorization` set from the client's token. A 401 whose
-     * `WWW-Authenticate` says `error="invalid_token"` (RFC 6750 §3.1) forces one new token and
-     * one retry.
+     * `WWW-Authenticate` says `error="invalid_token"` (RFC 6750 §3.1) reports the token
+     * `refused` and retries once with the next token, if the body can be sent again (none, a
+     * string, bytes, a Blob, URLSearchParams or FormData). A streamed body, or a `Request` with
+     * a body, was consumed by the first attempt: then the 401 is returned, with the new token
+     * already cached for your own retry.
      */
     fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
     /**
@@ -106,6 +109,15 @@ export class TokenClient {
      * cleared, so the next call fetches a new token with the client's own grant.
      */
     revoke(token: string, options?: RevokeOptions): Promise<void>;
+    /**
+     * A resource server refused `token` (a `Token` or its access token; RFC 6750 §3.1
+     * `invalid_token`). The cache drops it if it is still the cached one, keeping the refresh
+     * token, so the next call gets a new token; if another request's refusal already replaced
+     * it, nothing changes and the next call returns the replacement (N refusals of one token
+     * cause one token request). Returns how many cache entries dropped it. `fetch()` calls this
+     * itself; use it when you send requests with a token some other way.
+     */
+    refused(token: Token | string): number;
     /**
      * The client's token: client credentials with the default scope.
      *

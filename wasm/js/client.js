@@ -10,6 +10,7 @@ import {
   __TokenEngine as Engine,
   __tokenMemoUntil as memoUntil,
   __isInvalidToken as isInvalidToken,
+  __waitPollMs as waitPollMs,
   __fetchFailed as fetchFailed,
   __requestTimeoutMs as requestTimeoutMs,
 } from "#native";
@@ -23,11 +24,6 @@ import { useToStringForInspect } from "./inspect.js";
 // symbol-named methods.
 useToStringForInspect(Token.prototype);
 
-// How long a caller waits before asking core again when it is told to wait for a flight this
-// client does not know (another client sharing the cache). 50 ms: short next to a token
-// request's round trip, long enough not to busy-loop the event loop.
-const UNKNOWN_FLIGHT_POLL_MS = 50;
-
 /** An OAuth 2 client of one token endpoint, with a token cache. See `TokenClientOptions`. */
 export class TokenClient {
   #engine;
@@ -39,7 +35,7 @@ export class TokenClient {
   // started the flight reads: the callers waiting for it get the outcome from core.
   #flights = new Map();
   // The last answer of `token()`: `[until, token]`, valid while `Date.now() < until` (the bound
-  // comes from core, see `__tokenMemoUntil`). Cleared whenever a token is forced, imported or
+  // comes from core, see `__tokenMemoUntil`). Cleared whenever a token is refused, imported or
   // revoked.
   #memo;
 
@@ -131,16 +127,39 @@ export class TokenClient {
   }
 
   /**
+   * A resource server refused `token` (a `Token` or its access token; RFC 6750 §3.1
+   * `invalid_token`): the cache drops it if it is still the cached one (core's rule), keeping
+   * the refresh token, so the next call gets a new token. If another request's refusal already
+   * replaced it, nothing changes: N refusals of one token cause one token request. Returns how
+   * many cache entries dropped it.
+   */
+  refused(token) {
+    const accessToken = token instanceof Token ? token.accessToken : str(token, "token");
+    const dropped = this.#engine.refused(accessToken);
+    // The memo holds the cached token: it goes when that token went.
+    if (dropped) this.#memo = undefined;
+    return dropped;
+  }
+
+  /**
    * Like `fetch(input, init)`, with `Authorization` set from the client's token. A 401 whose
-   * `WWW-Authenticate` says `error="invalid_token"` (RFC 6750 §3.1) forces one new token and one
-   * retry.
+   * `WWW-Authenticate` says `error="invalid_token"` (RFC 6750 §3.1) reports the token `refused`
+   * and retries once with the next one, when the body can be sent again (`resendable`);
+   * otherwise the 401 is returned, the new token already cached for the caller's own retry.
    */
   async fetch(input, init) {
     const token = await this.#get(this.#engine.clientCredentials(), 0);
     const response = await this.#authorized(input, init, token);
     if (!invalidToken(response)) return response;
-    this.#memo = undefined;
-    const replaced = await this.#get(this.#engine.clientCredentials(), 0, true);
+    this.refused(token);
+    const replaced = await this.#get(this.#engine.clientCredentials(), 0);
+    if (!resendable(input, init)) return response;
+    // The refused answer is not handed out: release its connection before the retry.
+    try {
+      await response.body?.cancel();
+    } catch {
+      // Already read or errored: nothing to release.
+    }
     return this.#authorized(input, init, replaced);
   }
 
@@ -169,13 +188,14 @@ export class TokenClient {
 
   /**
    * Follows core's steps for `source` (an `__TokenSource`, freed here) until it yields a token
-   * or an error. `force` asks for a new token even if the cached one is fresh (it joins a
-   * flight in progress).
+   * or an error. (Core's `force`, a new token even when the cached one is fresh, is not used:
+   * a refused token is dropped with `refused` instead, which a concurrent refusal cannot
+   * repeat.)
    */
-  async #get(source, minTtlMs, force = false) {
+  async #get(source, minTtlMs) {
     try {
       for (;;) {
-        const [token, flight, id] = source.begin(minTtlMs, force);
+        const [token, flight, id] = source.begin(minTtlMs, false);
         if (token) {
           // Stale-while-revalidate: the refresh runs on; its failure is recorded by core and
           // does not touch the token returned here.
@@ -189,8 +209,9 @@ export class TokenClient {
         }
         // Another caller's flight: once it is over, its outcome (a token, or a thrown error) is
         // this caller's too. Nothing comes back when it was abandoned, or when it is a flight this
-        // client does not know and is still running: then ask core again.
-        await (this.#flights.get(id) ?? sleep(UNKNOWN_FLIGHT_POLL_MS));
+        // client does not know and is still running: then ask core again after Rust's wait
+        // poll (read here, not when the module loads: the web build's wasm is not ready then).
+        await (this.#flights.get(id) ?? sleep(waitPollMs()));
         const outcome = source.waited();
         if (outcome) return outcome;
       }
@@ -237,6 +258,27 @@ export class TokenClient {
 }
 
 disposable(TokenClient);
+
+/**
+ * Whether a request can be sent a second time with its whole body: none, or one `fetch` can
+ * read again (string, bytes, Blob, URLSearchParams, FormData). A stream or async iterable was
+ * consumed by the first attempt, and so was the body of a `Request` passed as `input`: sent
+ * again it would upload nothing (googleapis/google-cloud-python#18238).
+ */
+function resendable(input, init) {
+  const body = init?.body;
+  if (body != null) {
+    return (
+      typeof body === "string" ||
+      body instanceof ArrayBuffer ||
+      ArrayBuffer.isView(body) ||
+      (typeof Blob !== "undefined" && body instanceof Blob) ||
+      (typeof URLSearchParams !== "undefined" && body instanceof URLSearchParams) ||
+      (typeof FormData !== "undefined" && body instanceof FormData)
+    );
+  }
+  return !(typeof Request !== "undefined" && input instanceof Request && input.body !== null);
+}
 
 /** Whether `response` says the token was refused (the rule is core's, see `__isInvalidToken`). */
 function invalidToken(response) {

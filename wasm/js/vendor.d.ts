@@ -12,7 +12,7 @@ export interface TechnicalTokenManagerOptions {
     batchSize?: number;
     /** The fetch to send requests with (default `globalThis.fetch`). */
     fetch?: typeof globalThis.fetch;
-    /** Per-request timeout in milliseconds (default 30000). */
+    /** Per-request timeout in milliseconds (default 10000, the same as Python's `timeout=10.0`). */
     timeoutMs?: number;
 }
 

@@ -147,6 +147,13 @@ impl Engine {
         })))
     }
 
+    /// A resource server refused `access_token` (RFC 6750 §3.1): core's `TokenCache::refused`
+    /// drops it while it is still the cached one; how many entries did.
+    pub fn refused(&self, access_token: String) -> u32 {
+        // At most the number of cache entries, far below 2^32.
+        self.cache.refused(&Secret::new(access_token)) as u32
+    }
+
     /// The cache as JSON text; the tokens themselves only with `include_secrets`.
     #[wasm_bindgen(js_name = exportCache)]
     pub fn export_cache(&self, include_secrets: bool) -> JsResult<String> {

@@ -18,9 +18,6 @@ use tokensmith::jwt::{
 use tokensmith::UnixMillis;
 use wasm_bindgen::prelude::*;
 
-/// Request timeout when `timeoutMs` is not given: 10 s, as the Python `JwksClient`.
-const DEFAULT_TIMEOUT_MS: f64 = 10_000.0;
-
 /// One `RemoteJwks`'s key set, its refetch rule, and the fetch it has in flight.
 #[wasm_bindgen(js_name = "__Jwks", skip_typescript)]
 pub struct Jwks {
@@ -34,12 +31,13 @@ pub struct Jwks {
 
 #[wasm_bindgen(js_class = "__Jwks")]
 impl Jwks {
-    /// The JWK Set at `url`; its requests are aborted after `timeout_ms` (default 10 s).
+    /// The JWK Set at `url`; its requests are aborted after `timeout_ms` (default: core's
+    /// `DEFAULT_REQUEST_TIMEOUT_MS`, as every client of the package and of Python).
     #[wasm_bindgen(constructor)]
     pub fn new(url: String, timeout_ms: Option<f64>) -> Jwks {
         Jwks {
             url,
-            timeout_ms: timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS),
+            timeout_ms: crate::vendor::timeout_or_default(timeout_ms),
             refresh: JwksRefresh::default(),
             fetch: None,
         }

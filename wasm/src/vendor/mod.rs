@@ -16,11 +16,12 @@ use crate::errors::JsResult;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
-/// Request timeout when `timeoutMs` is not given, for `TokenClient` and the vendor clients: 30 s,
-/// the common default of HTTP clients. A rule (how long a token endpoint may take before its
-/// silence is a transport error and core's retry and backoff rules take over), so Rust applies
-/// it ([`timeout_or_default`]) and JS reads the result.
-pub(crate) const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
+/// Request timeout when `timeoutMs` is not given, for `TokenClient`, `RemoteJwks` and the vendor
+/// clients: core's `DEFAULT_REQUEST_TIMEOUT_MS` (10 s, Python's `timeout=` default too). A rule
+/// (how long a token endpoint may take before its silence is a transport error and core's retry
+/// and backoff rules take over), so Rust applies it ([`timeout_or_default`]) and JS reads the
+/// result.
+pub(crate) const DEFAULT_TIMEOUT_MS: f64 = tokensmith::DEFAULT_REQUEST_TIMEOUT_MS as f64;
 
 /// How long to wait before checking again whether the fetch another call of the same client
 /// is making (for a TTM tenant, or the SDx token) has ended: 50 ms, short next to a round trip,
@@ -29,8 +30,9 @@ pub(crate) const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
 /// [`MAX_WAIT_POLLS`] it decides when a waiting call gives up, which is a rule.
 pub(crate) const WAIT_POLL_MS: f64 = 50.0;
 
-/// Polls of another call's fetch before giving up: 600 of [`WAIT_POLL_MS`] = 30 s, the default
-/// request timeout, after which that fetch has ended one way or the other (its retries aside).
+/// Polls of another call's fetch before giving up: 600 of [`WAIT_POLL_MS`] = 30 s, the 3
+/// attempts of a flight at the default request timeout ([`DEFAULT_TIMEOUT_MS`]), after which
+/// that fetch has ended one way or the other (its retry delays aside).
 pub(crate) const MAX_WAIT_POLLS: u32 = 600;
 
 /// Step kinds, the first element of every step (`wasm/js/vendor-drive.js` has the same numbers):
@@ -82,6 +84,13 @@ impl VendorCall {
 /// constructor the module imports, each arity being an import of its own).
 pub(crate) fn step(kind: u32, value: &JsValue) -> Array {
     Array::of3(&kind.into(), value, &JsValue::UNDEFINED)
+}
+
+/// [`WAIT_POLL_MS`], for `TokenClient`'s callers told to wait for a flight that client does not
+/// know (one of another client sharing the cache): they ask core again after this long.
+#[wasm_bindgen(js_name = "__waitPollMs", skip_typescript)]
+pub fn wait_poll_ms() -> f64 {
+    WAIT_POLL_MS
 }
 
 /// The request timeout of a client: the caller's `timeoutMs`, else [`DEFAULT_TIMEOUT_MS`]. One
