@@ -47,6 +47,17 @@ pub enum Grant {
 const RESERVED_EXTENSION_PARAMS: [&str; 3] = ["grant_type", "client_id", "client_secret"];
 
 impl Grant {
+    /// The scope the grant's request asks for (RFC 6749 §3.3); empty when it names none (the
+    /// server's default, or for a refresh the scope originally granted).
+    pub fn requested_scope(&self) -> &[String] {
+        match self {
+            Grant::ClientCredentials { scope, .. }
+            | Grant::Password { scope, .. }
+            | Grant::RefreshToken { scope, .. } => scope,
+            Grant::AuthorizationCode { .. } | Grant::Extension { .. } => &[],
+        }
+    }
+
     /// The `grant_type` parameter value.
     pub fn grant_type(&self) -> &str {
         match self {

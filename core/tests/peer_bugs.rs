@@ -286,3 +286,70 @@ fn authlib_913_pyjwt_722_an_unusable_key_does_not_fail_the_whole_set() {
     let error = verify(token.expose_secret(), &keys, &validation, SENT).unwrap_err();
     assert_eq!(error.code(), "jwt_unsupported_alg", "{error}");
 }
+
+/// auth0/nextjs-auth0#2326 (fixed by #2337): after a refresh the stored token set lost its
+/// `scope`. RFC 6749 §6: a refresh request without `scope` asks for "the scope originally
+/// granted", and §5.1: a response may omit `scope` when it is identical to the one requested —
+/// so a refresh answer without `scope` grants what the previous token had.
+#[test]
+fn nextjs_auth0_2326_a_refresh_answer_without_scope_keeps_the_granted_scope() {
+    struct Server {
+        now: Cell<i64>,
+        requests: RefCell<Vec<String>>,
+    }
+    impl SourceIo for Server {
+        fn now(&self) -> UnixMillis {
+            UnixMillis(self.now.get())
+        }
+        fn sleep_ms(&self, ms: i64) {
+            self.now.set(self.now.get() + ms);
+        }
+        fn send(&self, request: &HttpRequest) -> Result<HttpResponse> {
+            let body = request.body_text().to_owned();
+            let answer = if body.contains("grant_type=password") {
+                r#"{"access_token":"AT-1","token_type":"Bearer","expires_in":60,
+                    "refresh_token":"RT-1","scope":"read write"}"#
+            } else {
+                r#"{"access_token":"AT-2","token_type":"Bearer","expires_in":60}"#
+            };
+            self.requests.borrow_mut().push(body);
+            Ok(HttpResponse::new(200, vec![], answer))
+        }
+    }
+    let io = Server {
+        now: Cell::new(SENT.as_millis()),
+        requests: RefCell::new(Vec::new()),
+    };
+    let endpoint = TokenEndpoint {
+        url: "https://idp.example/token".into(),
+        client_id: "app".into(),
+        client_secret: Some(Secret::new("app-client-secret")),
+        auth: ClientAuthMethod::ClientSecretBasic,
+    };
+    let grant = Grant::Password {
+        username: "alice".into(),
+        password: Secret::new("alice-password-123"),
+        scope: vec!["read".into(), "write".into()],
+    };
+    let cache = TokenCache::new(CacheConfig {
+        jitter_seed: Some(2326),
+        ..CacheConfig::default()
+    });
+    let source = TokenSource::new(endpoint, grant, cache, ParseOptions::default()).unwrap();
+    let first = source.get_blocking(0, false, &io).unwrap();
+    assert_eq!(
+        first.scope.as_deref(),
+        Some(&["read".to_owned(), "write".to_owned()][..])
+    );
+    // Past the token's life: the cache refreshes with RT-1, without `scope`.
+    io.now.set(io.now.get() + 61_000);
+    let second = source.get_blocking(0, false, &io).unwrap();
+    assert_eq!(second.access_token.expose_secret(), "AT-2");
+    assert!(io.requests.borrow()[1].contains("grant_type=refresh_token"));
+    assert!(!io.requests.borrow()[1].contains("scope="));
+    assert_eq!(
+        second.scope.as_deref(),
+        Some(&["read".to_owned(), "write".to_owned()][..]),
+        "the refreshed token lost the granted scope"
+    );
+}

@@ -375,6 +375,12 @@ impl Engine {
             self.notifies.push(notify);
             return outcome;
         };
+        // RFC 6749 §6: a refresh without `scope` asks for the scope originally granted, and
+        // §5.1 lets the answer omit `scope` when it is the one asked for: the new token has the
+        // scope of the refresh token's grant (auth0/nextjs-auth0#2326 lost it).
+        if let (FetchPlan::Refresh(_), None) = (&ticket.plan, &token.scope) {
+            token.scope = entry.refresh.as_ref().and_then(|r| r.scope.clone());
+        }
         // RFC 6749 §6: a refresh response without a refresh token leaves the old one in force.
         if let (FetchPlan::Refresh(used), None) = (&ticket.plan, &token.refresh_token) {
             token.refresh_token = Some(used.clone());
@@ -387,6 +393,7 @@ impl Engine {
         entry.refresh = token.refresh_token.clone().map(|t| RefreshGrant {
             token: t,
             expiry: token.refresh_expiry,
+            scope: token.scope.clone(),
         });
         entry.refresh_dead = None;
         entry.failure = None;
@@ -609,6 +616,7 @@ impl Engine {
             entry.refresh = token.refresh_token.clone().map(|t| RefreshGrant {
                 token: t,
                 expiry: token.refresh_expiry,
+                scope: token.scope.clone(),
             });
             entry.refresh_dead = None;
             entry.failure = None;

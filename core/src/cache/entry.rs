@@ -32,6 +32,10 @@ impl Cached {
 pub(crate) struct RefreshGrant {
     pub token: Secret,
     pub expiry: RefreshExpiry,
+    /// The scope of the token it came with: what a refresh without `scope` asks for (RFC 6749
+    /// §6, "the scope originally granted"), and so the scope of an answer that omits it (§5.1).
+    /// Kept here, not only with the access token, which `refused` or expiry may drop first.
+    pub scope: Option<Vec<String>>,
 }
 
 impl RefreshGrant {

@@ -552,6 +552,8 @@ fn entry_from_record(r: EntryRecord) -> Result<Imported, &'static str> {
                 RefreshExpiryRecord::Never => RefreshExpiry::Never,
                 RefreshExpiryRecord::At { at } => RefreshExpiry::At(UnixMillis(at)),
             },
+            // The imported token's, set by `usable_entry`.
+            scope: None,
         }),
         _ => None,
     };
@@ -593,11 +595,14 @@ fn entry_from_record(r: EntryRecord) -> Result<Imported, &'static str> {
 
 /// Builds the entry for an imported record, or `None` if nothing in it is usable at `now`.
 pub(crate) fn usable_entry(
-    imported: Imported,
+    mut imported: Imported,
     now: UnixMillis,
     tick: u64,
     jitter: &mut super::timing::Jitter,
 ) -> Option<(CacheKey, Entry)> {
+    if let (Some(r), Some(t)) = (imported.refresh.as_mut(), imported.token.as_ref()) {
+        r.scope = t.scope.clone();
+    }
     let cached = imported.token.and_then(|token| {
         let t = EntryTiming::schedule(&token, jitter)?;
         let c = Cached {

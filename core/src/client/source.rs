@@ -121,9 +121,18 @@ impl TokenSource {
         sent_at: UnixMillis,
         now: UnixMillis,
     ) -> FinishStep {
-        let result = response
+        let mut result = response
             .and_then(|resp| parse_token_response(&resp, sent_at, &self.parse))
             .and_then(understood_token_type);
+        if let (Ok(token), FetchPlan::Primary) = (&mut result, fetch.ticket.plan()) {
+            // RFC 6749 §5.1: an answer omits `scope` when it is the one requested, so the
+            // token's scope is the request's. (A refresh's is the scope of the token it renews,
+            // which the cache knows: `Engine::succeed`.)
+            let requested = self.primary.requested_scope();
+            if token.scope.is_none() && !requested.is_empty() {
+                token.scope = Some(requested.to_vec());
+            }
+        }
         match self.cache.complete(fetch.ticket, result, now) {
             Completion::Done(outcome) => FinishStep::Done(outcome),
             Completion::Retry { ticket, delay_ms } => match self.fetch_for(*ticket, now) {
