@@ -14,6 +14,7 @@ use crate::json::{self, write_string, Duplicates, ErrorKind, Map, Value};
 use crate::secret::Secret;
 use crate::time::UnixMillis;
 use crate::token::{ExpirySource, RefreshExpiry, Token};
+use std::fmt::Write;
 use std::str::FromStr;
 use std::sync::Arc;
 
@@ -76,8 +77,8 @@ enum RefreshExpiryRecord {
     At { at: i64 },
 }
 
-/// Writes the export document for `entries`, straight from the cache's entries (no copy of
-/// their strings into records first).
+/// Writes the export document for `entries`, straight from the cache's entries into one
+/// buffer (no copy of their strings into records first, no text per member joined later).
 pub(crate) fn export<'a>(
     entries: impl Iterator<Item = (&'a CacheKey, &'a Entry)>,
     now: UnixMillis,
@@ -86,135 +87,161 @@ pub(crate) fn export<'a>(
     let secrets = options.include_secrets;
     // Members in the order the format has always had; `None` is `null`, except the secret
     // members, which are left out when not exported.
-    let mut o = Obj::new(String::new());
-    o.raw("version", &EXPORT_VERSION.to_string());
-    o.raw("exported_at", &now.as_millis().to_string());
-    o.raw("secrets_included", if secrets { "true" } else { "false" });
-    let mut list = String::from("[");
+    let mut w = Writer {
+        out: String::new(),
+        first: true,
+    };
+    w.open('{');
+    w.int("version", EXPORT_VERSION as i64);
+    w.int("exported_at", now.as_millis());
+    w.raw("secrets_included", if secrets { "true" } else { "false" });
+    w.name("entries");
+    w.open('[');
     for (key, entry) in entries {
         if entry.cached.is_none() && entry.refresh.is_none() {
             continue;
         }
-        if list.len() > 1 {
-            list.push(',');
-        }
-        list.push_str(&write_entry(key, entry, secrets));
+        w.sep();
+        write_entry(&mut w, key, entry, secrets);
     }
-    list.push(']');
-    o.raw("entries", &list);
-    Ok(Secret::new(o.end()))
+    w.close(']');
+    w.close('}');
+    Ok(Secret::new(w.out))
 }
 
-fn write_entry(k: &CacheKey, e: &Entry, secrets: bool) -> String {
-    let mut o = Obj::new(String::new());
-    let mut key = Obj::new(String::new());
-    key.str("endpoint", Some(k.endpoint()));
-    key.str("client_id", Some(k.client_id()));
-    key.str("auth_method", Some(k.auth_method().as_str()));
-    key.str("grant_type", Some(k.grant_type()));
-    key.strs("scopes", Some(k.scopes()));
-    key.str("audience", k.audience());
-    key.str("resource", k.resource());
-    key.str("subject", k.subject());
-    key.str("discriminator", k.discriminator());
-    o.raw("key", &key.end());
+fn write_entry(w: &mut Writer, k: &CacheKey, e: &Entry, secrets: bool) {
+    w.open('{');
+    w.name("key");
+    w.open('{');
+    w.str("endpoint", Some(k.endpoint()));
+    w.str("client_id", Some(k.client_id()));
+    w.str("auth_method", Some(k.auth_method().as_str()));
+    w.str("grant_type", Some(k.grant_type()));
+    w.strs("scopes", Some(k.scopes().iter()));
+    w.str("audience", k.audience());
+    w.str("resource", k.resource());
+    w.str("subject", k.subject());
+    w.str("discriminator", k.discriminator());
+    w.close('}');
     match &e.cached {
-        None => o.raw("token", "null"),
+        None => w.raw("token", "null"),
         Some(c) => {
             let t = &c.token;
-            let mut tok = Obj::new(String::new());
+            w.name("token");
+            w.open('{');
             if secrets {
-                tok.str("access_token", Some(t.access_token.expose_secret()));
+                w.str("access_token", Some(t.access_token.expose_secret()));
             }
-            tok.str("token_type", Some(&t.token_type));
-            tok.raw("issued_at", &t.issued_at.as_millis().to_string());
-            tok.raw("expires_at", &t.expires_at.as_millis().to_string());
-            tok.str("expiry_source", Some(t.expiry_source.as_str()));
-            tok.strs("scope", t.scope.as_deref());
+            w.str("token_type", Some(&t.token_type));
+            w.int("issued_at", t.issued_at.as_millis());
+            w.int("expires_at", t.expires_at.as_millis());
+            w.str("expiry_source", Some(t.expiry_source.as_str()));
+            w.strs("scope", t.scope.as_deref().map(<[String]>::iter));
             if let (true, Some(id)) = (secrets, &t.id_token) {
-                tok.str("id_token", Some(id.expose_secret()));
+                w.str("id_token", Some(id.expose_secret()));
             }
             if secrets {
-                tok.raw("extra", &t.extra.to_json());
+                w.raw("extra", &t.extra.to_json());
             }
             // Names of the `extra` members: always written; their values only with secrets.
-            tok.strs("extra_keys", Some(t.extra.keys()));
-            o.raw("token", &tok.end());
+            w.strs("extra_keys", Some(t.extra.keys()));
+            w.close('}');
         }
     }
     match &e.refresh {
-        None => o.raw("refresh", "null"),
+        None => w.raw("refresh", "null"),
         Some(r) => {
-            let mut rec = Obj::new(String::new());
+            w.name("refresh");
+            w.open('{');
             if secrets {
-                rec.str("refresh_token", Some(r.token.expose_secret()));
+                w.str("refresh_token", Some(r.token.expose_secret()));
             }
-            let mut expiry = Obj::new(String::new());
+            w.name("expiry");
+            w.open('{');
             match r.expiry {
-                RefreshExpiry::Unknown => expiry.str("kind", Some("unknown")),
-                RefreshExpiry::Never => expiry.str("kind", Some("never")),
+                RefreshExpiry::Unknown => w.str("kind", Some("unknown")),
+                RefreshExpiry::Never => w.str("kind", Some("never")),
                 RefreshExpiry::At(at) => {
-                    expiry.str("kind", Some("at"));
-                    expiry.raw("at", &at.as_millis().to_string());
+                    w.str("kind", Some("at"));
+                    w.int("at", at.as_millis());
                 }
             }
-            rec.raw("expiry", &expiry.end());
-            o.raw("refresh", &rec.end());
+            w.close('}');
+            w.close('}');
         }
     }
-    o.end()
+    w.close('}');
 }
 
-/// A JSON object written member by member, in the order given.
-struct Obj(String);
+/// JSON text written member by member, in the order given, into one buffer.
+struct Writer {
+    out: String,
+    /// Nothing written yet in the innermost object or array: no `,` before the next item.
+    first: bool,
+}
 
-impl Obj {
-    fn new(mut out: String) -> Self {
-        out.push('{');
-        Obj(out)
+impl Writer {
+    /// Starts an object (`{`) or an array (`[`).
+    fn open(&mut self, bracket: char) {
+        self.out.push(bracket);
+        self.first = true;
+    }
+
+    /// Ends the object or array: what follows is a next item of the enclosing one.
+    fn close(&mut self, bracket: char) {
+        self.out.push(bracket);
+        self.first = false;
+    }
+
+    /// The `,` before an item other than the first.
+    fn sep(&mut self) {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+    }
+
+    /// A member's name; its value follows.
+    fn name(&mut self, name: &str) {
+        self.sep();
+        write_string(&mut self.out, name);
+        self.out.push(':');
     }
 
     /// A member whose value is already JSON text.
     fn raw(&mut self, name: &str, json: &str) {
-        if self.0.len() > 1 {
-            self.0.push(',');
-        }
-        write_string(&mut self.0, name);
-        self.0.push(':');
-        self.0.push_str(json);
+        self.name(name);
+        self.out.push_str(json);
+    }
+
+    fn int(&mut self, name: &str, value: i64) {
+        self.name(name);
+        // Writing to a `String` cannot fail.
+        let _ = write!(self.out, "{value}");
     }
 
     fn str(&mut self, name: &str, value: Option<&str>) {
-        let mut text = String::new();
+        self.name(name);
         match value {
-            Some(v) => write_string(&mut text, v),
-            None => text.push_str("null"),
+            Some(v) => write_string(&mut self.out, v),
+            None => self.out.push_str("null"),
         }
-        self.raw(name, &text);
     }
 
     /// An array of strings, or `null`.
-    fn strs<'s>(&mut self, name: &str, values: Option<impl IntoIterator<Item = &'s String>>) {
-        let mut text = String::new();
+    fn strs<'s>(&mut self, name: &str, values: Option<impl Iterator<Item = &'s String>>) {
+        self.name(name);
         match values {
             Some(items) => {
-                text.push('[');
-                for (i, item) in items.into_iter().enumerate() {
-                    if i > 0 {
-                        text.push(',');
-                    }
-                    write_string(&mut text, item);
+                self.open('[');
+                for item in items {
+                    self.sep();
+                    write_string(&mut self.out, item);
                 }
-                text.push(']');
+                self.close(']');
             }
-            None => text.push_str("null"),
+            None => self.out.push_str("null"),
         }
-        self.raw(name, &text);
-    }
-
-    fn end(mut self) -> String {
-        self.0.push('}');
-        self.0
     }
 }
 
