@@ -7,7 +7,7 @@
 
 use super::entry::{Cached, Entry, RefreshGrant};
 use super::error::CacheError;
-use super::key::CacheKey;
+use super::key::{CacheKey, KeyData};
 use super::timing::EntryTiming;
 use crate::client_auth::ClientAuthMethod;
 use crate::json::{self, write_string, Duplicates, ErrorKind, Map, Value};
@@ -44,15 +44,10 @@ struct EntryRecord {
 }
 
 struct KeyRecord {
-    endpoint: String,
-    client_id: String,
-    auth_method: String,
-    grant_type: String,
-    scopes: Vec<String>,
-    audience: Option<String>,
-    resource: Option<String>,
-    subject: Option<String>,
-    discriminator: Option<String>,
+    /// The key's members as read; `auth_method` is a stand-in when `method` is `None`.
+    data: KeyData,
+    /// `None` for an `auth_method` name this crate does not know.
+    method: Option<ClientAuthMethod>,
 }
 
 struct TokenRecord {
@@ -290,17 +285,7 @@ pub(crate) fn parse(json: &str) -> Result<Vec<Imported>, CacheError> {
             supported: EXPORT_VERSION,
         });
     }
-    let entries = read_doc(value).ok_or(WRONG_SHAPE)?;
-    // A loop, not `map(…).collect::<Result<…>>()`: the same code, without an iterator adapter
-    // around it in the wasm module.
-    let mut imported = Vec::with_capacity(entries.len());
-    for (index, r) in entries.into_iter().enumerate() {
-        match entry_from_record(r) {
-            Ok(entry) => imported.push(entry),
-            Err(reason) => return Err(CacheError::InvalidEntry { index, reason }),
-        }
-    }
-    Ok(imported)
+    read_doc(value).ok_or(WRONG_SHAPE)?
 }
 
 // Reading. Every object must have exactly the known members (unknown ones are refused);
@@ -391,8 +376,11 @@ impl Members {
     }
 }
 
-/// The entries of a document whose other members (checked here) are not used further.
-fn read_doc(value: Value) -> Option<Vec<EntryRecord>> {
+/// The entries of a document whose other members (checked here) are not used further: `None`
+/// when its shape is wrong, else the entries, or why the first invalid one is refused. Each
+/// entry is validated as it is read (no list of records kept first); a later entry of the wrong
+/// shape still makes the whole document `None`.
+fn read_doc(value: Value) -> Option<Result<Vec<Imported>, CacheError>> {
     let mut m = Members::of(
         value,
         &["version", "exported_at", "secrets_included", "entries"],
@@ -403,11 +391,17 @@ fn read_doc(value: Value) -> Option<Vec<EntryRecord>> {
     let Value::Array(items) = m.map.remove("entries")? else {
         return None;
     };
-    let mut entries = Vec::with_capacity(items.len());
-    for item in items {
-        entries.push(read_entry(item)?);
+    let mut imported = Ok(Vec::with_capacity(items.len()));
+    for (index, item) in items.into_iter().enumerate() {
+        let record = read_entry(item)?;
+        if let Ok(entries) = &mut imported {
+            match entry_from_record(record) {
+                Ok(entry) => entries.push(entry),
+                Err(reason) => imported = Err(CacheError::InvalidEntry { index, reason }),
+            }
+        }
     }
-    m.done(entries)
+    m.done(imported)
 }
 
 fn read_entry(value: Value) -> Option<EntryRecord> {
@@ -445,19 +439,25 @@ fn read_key(value: Value) -> Option<KeyRecord> {
             "discriminator",
         ],
     )?;
+    let endpoint = m.string("endpoint");
+    let client_id = m.string("client_id");
+    let method = ClientAuthMethod::from_str(&m.string("auth_method")).ok();
     let record = KeyRecord {
-        endpoint: m.string("endpoint"),
-        client_id: m.string("client_id"),
-        auth_method: m.string("auth_method"),
-        grant_type: m.string("grant_type"),
-        scopes: match m.required("scopes") {
-            Some(v) => m.strings(v),
-            None => Vec::new(),
+        data: KeyData {
+            endpoint,
+            client_id,
+            auth_method: method.unwrap_or(ClientAuthMethod::None),
+            grant_type: m.string("grant_type"),
+            scopes: match m.required("scopes") {
+                Some(v) => m.strings(v),
+                None => Vec::new(),
+            },
+            audience: m.opt_string("audience"),
+            resource: m.opt_string("resource"),
+            subject: m.opt_string("subject"),
+            discriminator: m.opt_string("discriminator"),
         },
-        audience: m.opt_string("audience"),
-        resource: m.opt_string("resource"),
-        subject: m.opt_string("subject"),
-        discriminator: m.opt_string("discriminator"),
+        method,
     };
     m.done(record)
 }
@@ -522,11 +522,13 @@ fn entry_from_record(r: EntryRecord) -> Result<Imported, &'static str> {
     // Every check first, on the borrowed record and in this order (the first failing one names
     // the reason); then the building, which cannot fail. Checking while moving fields out would
     // leave a partly moved record to drop at each refusal: code at each one in the wasm module.
-    let k = &r.key;
+    let k = &r.key.data;
     if k.endpoint.is_empty() || k.client_id.is_empty() || k.grant_type.is_empty() {
         return Err("endpoint, client_id and grant_type must not be empty");
     }
-    let method = ClientAuthMethod::from_str(&k.auth_method).map_err(|_| "unknown auth_method")?;
+    if r.key.method.is_none() {
+        return Err("unknown auth_method");
+    }
     if let Some(RefreshRecord {
         refresh_token: Some(t),
         ..
@@ -561,13 +563,7 @@ fn entry_from_record(r: EntryRecord) -> Result<Imported, &'static str> {
         token,
         refresh,
     } = r;
-    let key = CacheKey::builder(k.endpoint, k.client_id, method, k.grant_type)
-        .scopes(&k.scopes)
-        .audience(k.audience.as_deref())
-        .resource(k.resource.as_deref())
-        .subject(k.subject.as_deref())
-        .discriminator(k.discriminator.as_deref())
-        .build();
+    let key = k.data.into_key();
     let refresh = match refresh {
         Some(RefreshRecord {
             refresh_token: Some(t),
@@ -714,6 +710,31 @@ mod tests {
                 r#"{{"version":1,"exported_at":2000,"secrets_included":false,"entries":[{key},"token":{{"token_type":"Bearer","issued_at":1000,"expires_at":3601000,"expiry_source":"jwt_exp","scope":["read","write"],"extra_keys":["n","session"]}},"refresh":{{"expiry":{{"kind":"at","at":86401000}}}}}}]}}"#
             )
         );
+    }
+
+    /// A wrong shape anywhere refuses the document, even after an invalid entry; otherwise the
+    /// first invalid entry is named, by its index.
+    #[test]
+    fn shape_before_entry_reasons() {
+        let good = export(true);
+        let (head, entry) = good.split_once("[").unwrap();
+        let entry = entry.strip_suffix("]}").unwrap();
+        let bad_method = entry.replace("client_secret_post", "telepathy");
+        let doc = |entries: &[&str]| format!("{head}[{}]}}", entries.join(","));
+        match super::parse(&doc(&[entry, &bad_method, entry])) {
+            Err(crate::cache::CacheError::InvalidEntry { index: 1, reason }) => {
+                assert_eq!(reason, "unknown auth_method")
+            }
+            other => panic!("{:?}", other.map(|v| v.len())),
+        }
+        let wrong_shape = entry.replace("\"token_type\"", "\"token_kind\"");
+        match super::parse(&doc(&[&bad_method, &wrong_shape])) {
+            Err(crate::cache::CacheError::Corrupt { reason, .. }) => {
+                assert_eq!(reason, "unexpected structure")
+            }
+            other => panic!("{:?}", other.map(|v| v.len())),
+        }
+        assert_eq!(super::parse(&doc(&[entry, entry])).map(|v| v.len()), Ok(2));
     }
 
     /// The reason an invalid entry is refused with; when several checks fail, the first in
