@@ -214,19 +214,18 @@ impl TechnicalTokenManager {
         cache: &TokenCache,
         now: UnixMillis,
     ) -> Vec<BatchChunk> {
-        // Groups of `batch_size` in order, built in a loop (no peekable/take/collect chain).
+        // Groups of `batch_size` in order, each made a chunk once full (or last), in a loop: no
+        // list of groups built first, no peekable/take/collect chain (issue 6's size budget).
         let size = self.batch_size().max(1);
-        let mut groups: Vec<Vec<(String, Ticket)>> = Vec::new();
-        for (i, ticket) in tickets.into_iter().enumerate() {
-            if i % size == 0 {
-                groups.push(Vec::with_capacity(size));
-            }
-            if let Some(group) = groups.last_mut() {
-                group.push(ticket);
-            }
-        }
         let mut chunks = Vec::new();
-        for group in groups {
+        let mut group = Vec::new();
+        let count = tickets.len();
+        for (i, ticket) in tickets.into_iter().enumerate() {
+            group.push(ticket);
+            if group.len() < size && i + 1 < count {
+                continue;
+            }
+            let group = std::mem::take(&mut group);
             let tenants = tenant_names(&group);
             let request = match tenants.as_slice() {
                 [one] => self.token_request(one),
