@@ -356,8 +356,7 @@ impl Engine {
             // The key was invalidated, cleared or evicted meanwhile (or the ticket belongs to
             // another cache): the waiters still get the result, the cache is not changed.
             let outcome: Outcome = result.map(Arc::new).map_err(Arc::new);
-            self.notifies
-                .push(slot.settle(Settled::Done(outcome.clone())));
+            self.settle(&slot, &outcome);
             return Completion::Done(outcome);
         }
         match result {
@@ -366,13 +365,20 @@ impl Engine {
         }
     }
 
+    /// Settles a flight with its outcome; its waiters are told once the lock is released.
+    /// One copy for the five places a flight ends.
+    #[inline(never)]
+    fn settle(&mut self, slot: &FlightSlot, outcome: &Outcome) {
+        self.notifies
+            .push(slot.settle(Settled::Done(outcome.clone())));
+    }
+
     fn succeed(&mut self, ticket: &Ticket, mut token: Token, now: UnixMillis) -> Outcome {
         let jitter = &mut self.jitter;
         let Some(entry) = self.map.get_mut(&ticket.key) else {
             // Unreachable after `complete`'s check; still never leave waiters hanging.
             let outcome: Outcome = Ok(Arc::new(token));
-            let notify = ticket.slot.settle(Settled::Done(outcome.clone()));
-            self.notifies.push(notify);
+            self.settle(&ticket.slot, &outcome);
             return outcome;
         };
         // RFC 6749 §6: a refresh response without a refresh token leaves the old one in force.
@@ -416,8 +422,7 @@ impl Engine {
             }
         }
         let outcome: Outcome = Ok(token);
-        self.notifies
-            .push(ticket.slot.settle(Settled::Done(outcome.clone())));
+        self.settle(&ticket.slot, &outcome);
         let flight_id = ticket.slot.id;
         self.emit(|| CacheEvent::FetchSucceeded {
             key: ticket.key.clone(),
@@ -428,7 +433,7 @@ impl Engine {
         outcome
     }
 
-    fn fail(&mut self, ticket: Ticket, error: SharedError, now: UnixMillis) -> Completion {
+    fn fail(&mut self, mut ticket: Ticket, error: SharedError, now: UnixMillis) -> Completion {
         self.stats.failures += 1;
         let class = backoff::classify(&error, ticket.plan.kind());
         let retry_after = backoff::retry_after_ms(&error, &self.config.backoff);
@@ -437,8 +442,7 @@ impl Engine {
         let Some(entry) = self.map.get_mut(&ticket.key) else {
             // Unreachable after `complete`'s check; still never leave waiters hanging.
             let outcome: Outcome = Err(error);
-            let notify = ticket.slot.settle(Settled::Done(outcome.clone()));
-            self.notifies.push(notify);
+            self.settle(&ticket.slot, &outcome);
             return Completion::Done(outcome);
         };
         let now = entry.observe(now);
@@ -506,20 +510,14 @@ impl Engine {
                     attempt,
                 }
             });
-            let fell_back = ticket.fell_back || class == FailureClass::RefreshRejected;
+            // The same ticket, armed again for the retry (same key, flight and start).
+            ticket.fell_back |= class == FailureClass::RefreshRejected;
+            ticket.plan = plan;
+            ticket.reason = FetchReason::Retry;
+            ticket.attempt = attempt;
+            ticket.armed = true;
             return Completion::Retry {
-                ticket: Box::new(Ticket {
-                    cache: ticket.cache.clone(),
-                    key: ticket.key.clone(),
-                    slot: ticket.slot.clone(),
-                    plan,
-                    reason: FetchReason::Retry,
-                    attempt,
-                    started_at: ticket.started_at,
-                    primary_available: ticket.primary_available,
-                    fell_back,
-                    armed: true,
-                }),
+                ticket: Box::new(ticket),
                 delay_ms,
             };
         }
@@ -572,8 +570,7 @@ impl Engine {
             error: error.clone(),
         });
         let outcome: Outcome = Err(error);
-        self.notifies
-            .push(ticket.slot.settle(Settled::Done(outcome.clone())));
+        self.settle(&ticket.slot, &outcome);
         emit_to(&self.callback, &mut self.events, || {
             CacheEvent::FetchFailed {
                 key: ticket.key.clone(),
