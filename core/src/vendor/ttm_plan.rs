@@ -8,7 +8,7 @@
 //! A chunk of one tenant uses the single-token call, larger ones `oauthTokens`.
 
 use super::ttm::TechnicalTokenManager;
-use super::ttm_parse::{duplicate_error, parse_batch_response};
+use super::ttm_parse::{batch_token, batch_tokens, duplicate_error};
 use crate::cache::{
     Completion, Lookup, LookupOptions, Outcome, SharedError, Ticket, TokenCache, WaitHandle,
 };
@@ -172,27 +172,28 @@ impl TechnicalTokenManager {
         now: UnixMillis,
     ) -> BatchCompletion {
         let single = chunk.is_single();
-        // A batch answer is parsed once, for all its tenants; each tenant's outcome goes to the
-        // cache as it is found (no list of outcomes built first).
-        let mut parsed = match &response {
+        // A batch answer is read once, for all its tenants; each tenant's token is parsed and
+        // handed to the cache as it is found (no list of outcomes built first).
+        let mut batch = match &response {
             Ok(resp) if !single => {
                 let tenants = tenant_names(&chunk.tickets);
-                parse_batch_response(resp, &tenants, sent_at, self.parse_options())
+                batch_tokens(resp, &tenants, sent_at, self.parse_options().max_body_bytes)
             }
-            _ => Vec::new(),
+            _ => Ok(Vec::new()),
         };
         let mut done = BatchCompletion::default();
         let mut retry: Vec<(String, Ticket)> = Vec::new();
         for (tenant, ticket) in chunk.tickets {
-            let result = match &response {
-                Ok(resp) if single => self.parse_token(resp, sent_at),
-                Ok(_) => match parsed.iter().position(|(t, _)| *t == tenant) {
-                    Some(i) => parsed.swap_remove(i).1,
+            let result = match (&response, &mut batch) {
+                (Err(error), _) => Err(duplicate_error(error)),
+                (Ok(resp), _) if single => self.parse_token(resp, sent_at),
+                (Ok(_), Err(error)) => Err(duplicate_error(error)),
+                (Ok(_), Ok(found)) => match found.iter().position(|(t, _)| *t == tenant) {
+                    Some(i) => batch_token(found.swap_remove(i).1, sent_at, self.parse_options()),
                     None => Err(Error::InvalidTokenResponse(
                         "the oauthTokens answer has no token for a requested user tenant".into(),
                     )),
                 },
-                Err(error) => Err(duplicate_error(error)),
             };
             match cache.complete(ticket, result, now) {
                 Completion::Done(outcome) => done.results.push((tenant, outcome)),
