@@ -12,7 +12,7 @@ use super::single_flight::{
 };
 use super::stats::{CacheEvent, CacheStats};
 use super::timing::{EntryTiming, Jitter};
-use crate::error::{Error, Result};
+use crate::error::Error;
 use crate::time::UnixMillis;
 use crate::token::{RefreshExpiry, Token};
 use std::collections::HashMap;
@@ -341,7 +341,7 @@ impl Engine {
     pub fn complete(
         &mut self,
         mut ticket: Ticket,
-        result: Result<Token>,
+        result: std::result::Result<Token, SharedError>,
         now: UnixMillis,
     ) -> Completion {
         ticket.armed = false;
@@ -355,13 +355,13 @@ impl Engine {
         if !ours {
             // The key was invalidated, cleared or evicted meanwhile (or the ticket belongs to
             // another cache): the waiters still get the result, the cache is not changed.
-            let outcome: Outcome = result.map(Arc::new).map_err(Arc::new);
+            let outcome: Outcome = result.map(Arc::new);
             self.settle(&slot, &outcome);
             return Completion::Done(outcome);
         }
         match result {
             Ok(token) => Completion::Done(self.succeed(&ticket, token, now)),
-            Err(error) => self.fail(ticket, Arc::new(error), now),
+            Err(error) => self.fail(ticket, error, now),
         }
     }
 

@@ -100,22 +100,3 @@ pub(crate) fn batch_token(
         )),
     }
 }
-
-/// A copy of an error for each tenant of a failed call. [`Error`] is not `Clone` (some variants
-/// wrap foreign errors); the variants a call can produce are copied exactly, any other keeps its
-/// code's meaning through its message.
-pub(crate) fn duplicate_error(error: &Error) -> Error {
-    match error {
-        Error::OAuth(e) => Error::OAuth(e.clone()),
-        Error::UnexpectedResponse(e) => Error::UnexpectedResponse(e.clone()),
-        Error::InvalidTokenResponse(m) => Error::InvalidTokenResponse(m.clone()),
-        Error::InvalidInput(m) => Error::InvalidInput(m.clone()),
-        Error::Transport { kind, message } => Error::Transport {
-            kind: *kind,
-            message: message.clone(),
-        },
-        Error::MissingClientSecret(m) => Error::MissingClientSecret(m),
-        Error::ColonInClientId => Error::ColonInClientId,
-        other => Error::InvalidInput(other.to_string()),
-    }
-}

@@ -8,7 +8,7 @@
 //! A chunk of one tenant uses the single-token call, larger ones `oauthTokens`.
 
 use super::ttm::TechnicalTokenManager;
-use super::ttm_parse::{batch_token, batch_tokens, duplicate_error};
+use super::ttm_parse::{batch_token, batch_tokens};
 use crate::cache::{
     Completion, Lookup, LookupOptions, Outcome, SharedError, Ticket, TokenCache, WaitHandle,
 };
@@ -172,12 +172,15 @@ impl TechnicalTokenManager {
         now: UnixMillis,
     ) -> BatchCompletion {
         let single = chunk.is_single();
+        // An error of the whole call is every tenant's: one error, shared.
+        let response = response.map_err(Arc::new);
         // A batch answer is read once, for all its tenants; each tenant's token is parsed and
         // handed to the cache as it is found (no list of outcomes built first).
         let mut batch = match &response {
             Ok(resp) if !single => {
                 let tenants = tenant_names(&chunk.tickets);
                 batch_tokens(resp, &tenants, sent_at, self.parse_options().max_body_bytes)
+                    .map_err(Arc::new)
             }
             _ => Ok(Vec::new()),
         };
@@ -185,17 +188,18 @@ impl TechnicalTokenManager {
         let mut retry: Vec<(String, Ticket)> = Vec::new();
         for (tenant, ticket) in chunk.tickets {
             let result = match (&response, &mut batch) {
-                (Err(error), _) => Err(duplicate_error(error)),
-                (Ok(resp), _) if single => self.parse_token(resp, sent_at),
-                (Ok(_), Err(error)) => Err(duplicate_error(error)),
+                (Err(error), _) => Err(Arc::clone(error)),
+                (Ok(resp), _) if single => self.parse_token(resp, sent_at).map_err(Arc::new),
+                (Ok(_), Err(error)) => Err(Arc::clone(error)),
                 (Ok(_), Ok(found)) => match found.iter().position(|(t, _)| *t == tenant) {
-                    Some(i) => batch_token(found.swap_remove(i).1, sent_at, self.parse_options()),
-                    None => Err(Error::InvalidTokenResponse(
+                    Some(i) => batch_token(found.swap_remove(i).1, sent_at, self.parse_options())
+                        .map_err(Arc::new),
+                    None => Err(Arc::new(Error::InvalidTokenResponse(
                         "the oauthTokens answer has no token for a requested user tenant".into(),
-                    )),
+                    ))),
                 },
             };
-            match cache.complete(ticket, result, now) {
+            match cache.complete_shared(ticket, result, now) {
                 Completion::Done(outcome) => done.results.push((tenant, outcome)),
                 Completion::Retry { ticket, delay_ms } => {
                     done.retry_delay_ms = done.retry_delay_ms.max(delay_ms);
@@ -238,10 +242,11 @@ impl TechnicalTokenManager {
                     request,
                 }),
                 Err(error) => {
+                    let error = Arc::new(error);
                     for (_, ticket) in group {
                         // Building is deterministic, so a retry would fail the same way; the
                         // completion's outcome reaches any waiter.
-                        let _ = cache.complete(ticket, Err(duplicate_error(&error)), now);
+                        let _ = cache.complete_shared(ticket, Err(Arc::clone(&error)), now);
                     }
                 }
             }
