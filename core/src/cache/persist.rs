@@ -289,7 +289,9 @@ pub(crate) fn parse(json: &str) -> Result<Vec<Imported>, CacheError> {
 }
 
 // Reading. Every object must have exactly the known members (unknown ones are refused);
-// optional members may be missing or `null`.
+// optional members may be missing or `null`. Each read takes its member out of the object, so a
+// member still there at the end (`Members::done`) is one no reader knows: no list of the known
+// names is kept besides the reads themselves.
 //
 // A member that is missing or has the wrong type marks its object bad and reads as an empty
 // value; the record is built in full and refused once, at the end (`Members::done`). Returning
@@ -297,7 +299,7 @@ pub(crate) fn parse(json: &str) -> Result<Vec<Imported>, CacheError> {
 // read, code dropping the fields read before it: that was most of the importer's size in the
 // wasm module.
 
-/// The members of an object that has no others than `known`.
+/// The members of an object not read yet.
 struct Members {
     map: Map,
     /// Every member read so far was present (if required) and of the right type.
@@ -305,17 +307,16 @@ struct Members {
 }
 
 impl Members {
-    fn of(value: Value, known: &[&str]) -> Option<Self> {
+    fn of(value: Value) -> Option<Self> {
         let Value::Object(map) = value else {
             return None;
         };
-        let all_known = map.keys().all(|k| known.contains(&k.as_str()));
-        all_known.then_some(Members { map, ok: true })
+        Some(Members { map, ok: true })
     }
 
-    /// `record` if every read was good.
+    /// `record` if every read was good and no member is left (an unknown one).
     fn done<T>(self, record: T) -> Option<T> {
-        self.ok.then_some(record)
+        (self.ok && self.map.is_empty()).then_some(record)
     }
 
     /// Records a bad read and gives its stand-in value.
@@ -381,10 +382,7 @@ impl Members {
 /// entry is validated as it is read (no list of records kept first); a later entry of the wrong
 /// shape still makes the whole document `None`.
 fn read_doc(value: Value) -> Option<Result<Vec<Imported>, CacheError>> {
-    let mut m = Members::of(
-        value,
-        &["version", "exported_at", "secrets_included", "entries"],
-    )?;
+    let mut m = Members::of(value)?;
     m.map.remove("version")?.as_u64()?;
     m.int("exported_at");
     m.map.remove("secrets_included")?.as_bool()?;
@@ -405,7 +403,7 @@ fn read_doc(value: Value) -> Option<Result<Vec<Imported>, CacheError>> {
 }
 
 fn read_entry(value: Value) -> Option<EntryRecord> {
-    let mut m = Members::of(value, &["key", "token", "refresh"])?;
+    let mut m = Members::of(value)?;
     let key = m.required("key").and_then(read_key);
     // Outer `None`: present but bad; `Some(None)`: missing or `null`.
     let token = m
@@ -414,31 +412,19 @@ fn read_entry(value: Value) -> Option<EntryRecord> {
     let refresh = m
         .optional("refresh")
         .map_or(Some(None), |r| read_refresh(r).map(Some));
-    match (key, token, refresh) {
-        (Some(key), Some(token), Some(refresh)) => Some(EntryRecord {
+    let record = match (key, token, refresh) {
+        (Some(key), Some(token), Some(refresh)) => EntryRecord {
             key,
             token,
             refresh,
-        }),
-        _ => None,
-    }
+        },
+        _ => return None,
+    };
+    m.done(record)
 }
 
 fn read_key(value: Value) -> Option<KeyRecord> {
-    let mut m = Members::of(
-        value,
-        &[
-            "endpoint",
-            "client_id",
-            "auth_method",
-            "grant_type",
-            "scopes",
-            "audience",
-            "resource",
-            "subject",
-            "discriminator",
-        ],
-    )?;
+    let mut m = Members::of(value)?;
     let endpoint = m.string("endpoint");
     let client_id = m.string("client_id");
     let method = ClientAuthMethod::from_str(&m.string("auth_method")).ok();
@@ -463,20 +449,7 @@ fn read_key(value: Value) -> Option<KeyRecord> {
 }
 
 fn read_token(value: Value) -> Option<TokenRecord> {
-    let mut m = Members::of(
-        value,
-        &[
-            "access_token",
-            "token_type",
-            "issued_at",
-            "expires_at",
-            "expiry_source",
-            "scope",
-            "id_token",
-            "extra",
-            "extra_keys",
-        ],
-    )?;
+    let mut m = Members::of(value)?;
     let record = TokenRecord {
         access_token: m.opt_string("access_token"),
         token_type: m.string("token_type"),
@@ -500,18 +473,17 @@ fn read_token(value: Value) -> Option<TokenRecord> {
 }
 
 fn read_refresh(value: Value) -> Option<RefreshRecord> {
-    let mut m = Members::of(value, &["refresh_token", "expiry"])?;
+    let mut m = Members::of(value)?;
     let refresh_token = m.opt_string("refresh_token");
-    let mut e = Members::of(m.required("expiry")?, &["kind", "at"])?;
+    let mut e = Members::of(m.required("expiry")?)?;
+    // `at` only with the kind `at`: with another kind it is a member left over.
     let expiry = match e.string("kind").as_str() {
-        "unknown" if e.map.is_empty() => RefreshExpiryRecord::Unknown,
-        "never" if e.map.is_empty() => RefreshExpiryRecord::Never,
+        "unknown" => RefreshExpiryRecord::Unknown,
+        "never" => RefreshExpiryRecord::Never,
         "at" => RefreshExpiryRecord::At { at: e.int("at") },
         _ => return None,
     };
-    if !e.ok {
-        return None;
-    }
+    e.done(())?;
     m.done(RefreshRecord {
         refresh_token,
         expiry,
@@ -735,6 +707,35 @@ mod tests {
             other => panic!("{:?}", other.map(|v| v.len())),
         }
         assert_eq!(super::parse(&doc(&[entry, entry])).map(|v| v.len()), Ok(2));
+    }
+
+    /// A member no reader knows, at any level, refuses the document: a member left over once
+    /// every known one was read (`Members::done`).
+    #[test]
+    fn unknown_members_are_refused() {
+        let good = export(true);
+        assert!(super::parse(&good).is_ok());
+        let never = good.replace(r#""kind":"at","at":86401000"#, r#""kind":"never""#);
+        assert!(super::parse(&never).is_ok());
+        let cases = [
+            good.replace(r#"{"key":{"#, r#"{"x":1,"key":{"#),
+            good.replace(r#""endpoint":"#, r#""x":1,"endpoint":"#),
+            good.replace(r#""token_type":"#, r#""x":null,"token_type":"#),
+            good.replace(r#""refresh_token":"#, r#""x":1,"refresh_token":"#),
+            good.replace(r#""kind":"at","#, r#""x":1,"kind":"at","#),
+            // `at` belongs to the kind `at` only.
+            good.replace(r#""kind":"at","#, r#""kind":"never","#),
+            good.replace(r#""kind":"at","#, r#""kind":"unknown","#),
+        ];
+        for case in cases {
+            assert_ne!(case, good);
+            match super::parse(&case) {
+                Err(crate::cache::CacheError::Corrupt { reason, .. }) => {
+                    assert_eq!(reason, "unexpected structure", "{case}")
+                }
+                other => panic!("{case}: {:?}", other.map(|v| v.len())),
+            }
+        }
     }
 
     /// The reason an invalid entry is refused with; when several checks fail, the first in
