@@ -12,7 +12,7 @@ use super::single_flight::{
 };
 use super::stats::{CacheEvent, CacheStats};
 use super::timing::{EntryTiming, Jitter};
-use crate::error::{Error, Result};
+use crate::error::Error;
 use crate::time::UnixMillis;
 use crate::token::{RefreshExpiry, Token};
 use std::collections::HashMap;
@@ -341,7 +341,7 @@ impl Engine {
     pub fn complete(
         &mut self,
         mut ticket: Ticket,
-        result: Result<Token>,
+        result: std::result::Result<Token, SharedError>,
         now: UnixMillis,
     ) -> Completion {
         ticket.armed = false;
@@ -355,15 +355,22 @@ impl Engine {
         if !ours {
             // The key was invalidated, cleared or evicted meanwhile (or the ticket belongs to
             // another cache): the waiters still get the result, the cache is not changed.
-            let outcome: Outcome = result.map(Arc::new).map_err(Arc::new);
-            self.notifies
-                .push(slot.settle(Settled::Done(outcome.clone())));
+            let outcome: Outcome = result.map(Arc::new);
+            self.settle(&slot, &outcome);
             return Completion::Done(outcome);
         }
         match result {
             Ok(token) => Completion::Done(self.succeed(&ticket, token, now)),
-            Err(error) => self.fail(ticket, Arc::new(error), now),
+            Err(error) => self.fail(ticket, error, now),
         }
+    }
+
+    /// Settles a flight with its outcome; its waiters are told once the lock is released.
+    /// One copy for the five places a flight ends.
+    #[inline(never)]
+    fn settle(&mut self, slot: &FlightSlot, outcome: &Outcome) {
+        self.notifies
+            .push(slot.settle(Settled::Done(outcome.clone())));
     }
 
     fn succeed(&mut self, ticket: &Ticket, mut token: Token, now: UnixMillis) -> Outcome {
@@ -371,8 +378,7 @@ impl Engine {
         let Some(entry) = self.map.get_mut(&ticket.key) else {
             // Unreachable after `complete`'s check; still never leave waiters hanging.
             let outcome: Outcome = Ok(Arc::new(token));
-            let notify = ticket.slot.settle(Settled::Done(outcome.clone()));
-            self.notifies.push(notify);
+            self.settle(&ticket.slot, &outcome);
             return outcome;
         };
         // RFC 6749 §6: a refresh without `scope` asks for the scope originally granted, and
@@ -423,8 +429,7 @@ impl Engine {
             }
         }
         let outcome: Outcome = Ok(token);
-        self.notifies
-            .push(ticket.slot.settle(Settled::Done(outcome.clone())));
+        self.settle(&ticket.slot, &outcome);
         let flight_id = ticket.slot.id;
         self.emit(|| CacheEvent::FetchSucceeded {
             key: ticket.key.clone(),
@@ -435,7 +440,7 @@ impl Engine {
         outcome
     }
 
-    fn fail(&mut self, ticket: Ticket, error: SharedError, now: UnixMillis) -> Completion {
+    fn fail(&mut self, mut ticket: Ticket, error: SharedError, now: UnixMillis) -> Completion {
         self.stats.failures += 1;
         let class = backoff::classify(&error, ticket.plan.kind());
         let retry_after = backoff::retry_after_ms(&error, &self.config.backoff);
@@ -444,8 +449,7 @@ impl Engine {
         let Some(entry) = self.map.get_mut(&ticket.key) else {
             // Unreachable after `complete`'s check; still never leave waiters hanging.
             let outcome: Outcome = Err(error);
-            let notify = ticket.slot.settle(Settled::Done(outcome.clone()));
-            self.notifies.push(notify);
+            self.settle(&ticket.slot, &outcome);
             return Completion::Done(outcome);
         };
         let now = entry.observe(now);
@@ -513,20 +517,14 @@ impl Engine {
                     attempt,
                 }
             });
-            let fell_back = ticket.fell_back || class == FailureClass::RefreshRejected;
+            // The same ticket, armed again for the retry (same key, flight and start).
+            ticket.fell_back |= class == FailureClass::RefreshRejected;
+            ticket.plan = plan;
+            ticket.reason = FetchReason::Retry;
+            ticket.attempt = attempt;
+            ticket.armed = true;
             return Completion::Retry {
-                ticket: Box::new(Ticket {
-                    cache: ticket.cache.clone(),
-                    key: ticket.key.clone(),
-                    slot: ticket.slot.clone(),
-                    plan,
-                    reason: FetchReason::Retry,
-                    attempt,
-                    started_at: ticket.started_at,
-                    primary_available: ticket.primary_available,
-                    fell_back,
-                    armed: true,
-                }),
+                ticket: Box::new(ticket),
                 delay_ms,
             };
         }
@@ -579,8 +577,7 @@ impl Engine {
             error: error.clone(),
         });
         let outcome: Outcome = Err(error);
-        self.notifies
-            .push(ticket.slot.settle(Settled::Done(outcome.clone())));
+        self.settle(&ticket.slot, &outcome);
         emit_to(&self.callback, &mut self.events, || {
             CacheEvent::FetchFailed {
                 key: ticket.key.clone(),

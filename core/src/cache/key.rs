@@ -23,17 +23,18 @@ pub struct CacheKey {
     data: Arc<KeyData>,
 }
 
+/// The fields of a key; `pub(super)` for the importer (`persist`), which reads them straight in.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-struct KeyData {
-    endpoint: String,
-    client_id: String,
-    auth_method: ClientAuthMethod,
-    grant_type: String,
-    scopes: Vec<String>,
-    audience: Option<String>,
-    resource: Option<String>,
-    subject: Option<String>,
-    discriminator: Option<String>,
+pub(super) struct KeyData {
+    pub endpoint: String,
+    pub client_id: String,
+    pub auth_method: ClientAuthMethod,
+    pub grant_type: String,
+    pub scopes: Vec<String>,
+    pub audience: Option<String>,
+    pub resource: Option<String>,
+    pub subject: Option<String>,
+    pub discriminator: Option<String>,
 }
 
 impl fmt::Debug for CacheKey {
@@ -121,6 +122,17 @@ impl CacheKey {
 }
 
 impl KeyData {
+    /// The key of these fields, the scopes normalised as [`CacheKeyBuilder::scopes`] does (an
+    /// imported key is not trusted to be normalised already).
+    pub(super) fn into_key(mut self) -> CacheKey {
+        let mut all = Vec::new();
+        for s in &self.scopes {
+            push_scopes(&mut all, s);
+        }
+        self.scopes = sorted_unique(all);
+        CacheKeyBuilder { key: self }.build()
+    }
+
     fn fingerprint(&self) -> u64 {
         // DefaultHasher::new() uses fixed keys, so the value is stable across processes. The
         // cache's map does not trust it against hash flooding: it mixes in a per-cache random

@@ -100,10 +100,21 @@ impl TokenCache {
     /// Hands in the result of the ticket's request. Every waiter receives the same outcome,
     /// unless the answer is [`Completion::Retry`], in which case they keep waiting.
     pub fn complete(&self, ticket: Ticket, result: Result<Token>, now: UnixMillis) -> Completion {
+        self.complete_shared(ticket, result.map_err(Arc::new), now)
+    }
+
+    /// [`TokenCache::complete`] with an error already shared: one error for every ticket of a
+    /// call that failed as a whole (a TTM batch), not a copy each.
+    pub(crate) fn complete_shared(
+        &self,
+        ticket: Ticket,
+        result: std::result::Result<Token, SharedError>,
+        now: UnixMillis,
+    ) -> Completion {
         if !std::ptr::eq(ticket.cache.as_ptr(), Arc::as_ptr(&self.shared)) {
             // A ticket of another cache: route it there, so that cache's key is released.
             if let Some(shared) = ticket.cache.upgrade() {
-                return TokenCache { shared }.complete(ticket, result, now);
+                return TokenCache { shared }.complete_shared(ticket, result, now);
             }
         }
         let (answer, events) = {

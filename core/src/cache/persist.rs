@@ -7,13 +7,14 @@
 
 use super::entry::{Cached, Entry, RefreshGrant};
 use super::error::CacheError;
-use super::key::CacheKey;
+use super::key::{CacheKey, KeyData};
 use super::timing::EntryTiming;
 use crate::client_auth::ClientAuthMethod;
 use crate::json::{self, write_string, Duplicates, ErrorKind, Map, Value};
 use crate::secret::Secret;
 use crate::time::UnixMillis;
 use crate::token::{ExpirySource, RefreshExpiry, Token};
+use std::fmt::Write;
 use std::str::FromStr;
 use std::sync::Arc;
 
@@ -43,15 +44,10 @@ struct EntryRecord {
 }
 
 struct KeyRecord {
-    endpoint: String,
-    client_id: String,
-    auth_method: String,
-    grant_type: String,
-    scopes: Vec<String>,
-    audience: Option<String>,
-    resource: Option<String>,
-    subject: Option<String>,
-    discriminator: Option<String>,
+    /// The key's members as read; `auth_method` is a stand-in when `method` is `None`.
+    data: KeyData,
+    /// `None` for an `auth_method` name this crate does not know.
+    method: Option<ClientAuthMethod>,
 }
 
 struct TokenRecord {
@@ -76,8 +72,8 @@ enum RefreshExpiryRecord {
     At { at: i64 },
 }
 
-/// Writes the export document for `entries`, straight from the cache's entries (no copy of
-/// their strings into records first).
+/// Writes the export document for `entries`, straight from the cache's entries into one
+/// buffer (no copy of their strings into records first, no text per member joined later).
 pub(crate) fn export<'a>(
     entries: impl Iterator<Item = (&'a CacheKey, &'a Entry)>,
     now: UnixMillis,
@@ -86,135 +82,161 @@ pub(crate) fn export<'a>(
     let secrets = options.include_secrets;
     // Members in the order the format has always had; `None` is `null`, except the secret
     // members, which are left out when not exported.
-    let mut o = Obj::new(String::new());
-    o.raw("version", &EXPORT_VERSION.to_string());
-    o.raw("exported_at", &now.as_millis().to_string());
-    o.raw("secrets_included", if secrets { "true" } else { "false" });
-    let mut list = String::from("[");
+    let mut w = Writer {
+        out: String::new(),
+        first: true,
+    };
+    w.open('{');
+    w.int("version", EXPORT_VERSION as i64);
+    w.int("exported_at", now.as_millis());
+    w.raw("secrets_included", if secrets { "true" } else { "false" });
+    w.name("entries");
+    w.open('[');
     for (key, entry) in entries {
         if entry.cached.is_none() && entry.refresh.is_none() {
             continue;
         }
-        if list.len() > 1 {
-            list.push(',');
-        }
-        list.push_str(&write_entry(key, entry, secrets));
+        w.sep();
+        write_entry(&mut w, key, entry, secrets);
     }
-    list.push(']');
-    o.raw("entries", &list);
-    Ok(Secret::new(o.end()))
+    w.close(']');
+    w.close('}');
+    Ok(Secret::new(w.out))
 }
 
-fn write_entry(k: &CacheKey, e: &Entry, secrets: bool) -> String {
-    let mut o = Obj::new(String::new());
-    let mut key = Obj::new(String::new());
-    key.str("endpoint", Some(k.endpoint()));
-    key.str("client_id", Some(k.client_id()));
-    key.str("auth_method", Some(k.auth_method().as_str()));
-    key.str("grant_type", Some(k.grant_type()));
-    key.strs("scopes", Some(k.scopes()));
-    key.str("audience", k.audience());
-    key.str("resource", k.resource());
-    key.str("subject", k.subject());
-    key.str("discriminator", k.discriminator());
-    o.raw("key", &key.end());
+fn write_entry(w: &mut Writer, k: &CacheKey, e: &Entry, secrets: bool) {
+    w.open('{');
+    w.name("key");
+    w.open('{');
+    w.str("endpoint", Some(k.endpoint()));
+    w.str("client_id", Some(k.client_id()));
+    w.str("auth_method", Some(k.auth_method().as_str()));
+    w.str("grant_type", Some(k.grant_type()));
+    w.strs("scopes", Some(k.scopes().iter()));
+    w.str("audience", k.audience());
+    w.str("resource", k.resource());
+    w.str("subject", k.subject());
+    w.str("discriminator", k.discriminator());
+    w.close('}');
     match &e.cached {
-        None => o.raw("token", "null"),
+        None => w.raw("token", "null"),
         Some(c) => {
             let t = &c.token;
-            let mut tok = Obj::new(String::new());
+            w.name("token");
+            w.open('{');
             if secrets {
-                tok.str("access_token", Some(t.access_token.expose_secret()));
+                w.str("access_token", Some(t.access_token.expose_secret()));
             }
-            tok.str("token_type", Some(&t.token_type));
-            tok.raw("issued_at", &t.issued_at.as_millis().to_string());
-            tok.raw("expires_at", &t.expires_at.as_millis().to_string());
-            tok.str("expiry_source", Some(t.expiry_source.as_str()));
-            tok.strs("scope", t.scope.as_deref());
+            w.str("token_type", Some(&t.token_type));
+            w.int("issued_at", t.issued_at.as_millis());
+            w.int("expires_at", t.expires_at.as_millis());
+            w.str("expiry_source", Some(t.expiry_source.as_str()));
+            w.strs("scope", t.scope.as_deref().map(<[String]>::iter));
             if let (true, Some(id)) = (secrets, &t.id_token) {
-                tok.str("id_token", Some(id.expose_secret()));
+                w.str("id_token", Some(id.expose_secret()));
             }
             if secrets {
-                tok.raw("extra", &t.extra.to_json());
+                w.raw("extra", &t.extra.to_json());
             }
             // Names of the `extra` members: always written; their values only with secrets.
-            tok.strs("extra_keys", Some(t.extra.keys()));
-            o.raw("token", &tok.end());
+            w.strs("extra_keys", Some(t.extra.keys()));
+            w.close('}');
         }
     }
     match &e.refresh {
-        None => o.raw("refresh", "null"),
+        None => w.raw("refresh", "null"),
         Some(r) => {
-            let mut rec = Obj::new(String::new());
+            w.name("refresh");
+            w.open('{');
             if secrets {
-                rec.str("refresh_token", Some(r.token.expose_secret()));
+                w.str("refresh_token", Some(r.token.expose_secret()));
             }
-            let mut expiry = Obj::new(String::new());
+            w.name("expiry");
+            w.open('{');
             match r.expiry {
-                RefreshExpiry::Unknown => expiry.str("kind", Some("unknown")),
-                RefreshExpiry::Never => expiry.str("kind", Some("never")),
+                RefreshExpiry::Unknown => w.str("kind", Some("unknown")),
+                RefreshExpiry::Never => w.str("kind", Some("never")),
                 RefreshExpiry::At(at) => {
-                    expiry.str("kind", Some("at"));
-                    expiry.raw("at", &at.as_millis().to_string());
+                    w.str("kind", Some("at"));
+                    w.int("at", at.as_millis());
                 }
             }
-            rec.raw("expiry", &expiry.end());
-            o.raw("refresh", &rec.end());
+            w.close('}');
+            w.close('}');
         }
     }
-    o.end()
+    w.close('}');
 }
 
-/// A JSON object written member by member, in the order given.
-struct Obj(String);
+/// JSON text written member by member, in the order given, into one buffer.
+struct Writer {
+    out: String,
+    /// Nothing written yet in the innermost object or array: no `,` before the next item.
+    first: bool,
+}
 
-impl Obj {
-    fn new(mut out: String) -> Self {
-        out.push('{');
-        Obj(out)
+impl Writer {
+    /// Starts an object (`{`) or an array (`[`).
+    fn open(&mut self, bracket: char) {
+        self.out.push(bracket);
+        self.first = true;
+    }
+
+    /// Ends the object or array: what follows is a next item of the enclosing one.
+    fn close(&mut self, bracket: char) {
+        self.out.push(bracket);
+        self.first = false;
+    }
+
+    /// The `,` before an item other than the first.
+    fn sep(&mut self) {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+    }
+
+    /// A member's name; its value follows.
+    fn name(&mut self, name: &str) {
+        self.sep();
+        write_string(&mut self.out, name);
+        self.out.push(':');
     }
 
     /// A member whose value is already JSON text.
     fn raw(&mut self, name: &str, json: &str) {
-        if self.0.len() > 1 {
-            self.0.push(',');
-        }
-        write_string(&mut self.0, name);
-        self.0.push(':');
-        self.0.push_str(json);
+        self.name(name);
+        self.out.push_str(json);
+    }
+
+    fn int(&mut self, name: &str, value: i64) {
+        self.name(name);
+        // Writing to a `String` cannot fail.
+        let _ = write!(self.out, "{value}");
     }
 
     fn str(&mut self, name: &str, value: Option<&str>) {
-        let mut text = String::new();
+        self.name(name);
         match value {
-            Some(v) => write_string(&mut text, v),
-            None => text.push_str("null"),
+            Some(v) => write_string(&mut self.out, v),
+            None => self.out.push_str("null"),
         }
-        self.raw(name, &text);
     }
 
     /// An array of strings, or `null`.
-    fn strs<'s>(&mut self, name: &str, values: Option<impl IntoIterator<Item = &'s String>>) {
-        let mut text = String::new();
+    fn strs<'s>(&mut self, name: &str, values: Option<impl Iterator<Item = &'s String>>) {
+        self.name(name);
         match values {
             Some(items) => {
-                text.push('[');
-                for (i, item) in items.into_iter().enumerate() {
-                    if i > 0 {
-                        text.push(',');
-                    }
-                    write_string(&mut text, item);
+                self.open('[');
+                for item in items {
+                    self.sep();
+                    write_string(&mut self.out, item);
                 }
-                text.push(']');
+                self.close(']');
             }
-            None => text.push_str("null"),
+            None => self.out.push_str("null"),
         }
-        self.raw(name, &text);
-    }
-
-    fn end(mut self) -> String {
-        self.0.push('}');
-        self.0
     }
 }
 
@@ -263,21 +285,13 @@ pub(crate) fn parse(json: &str) -> Result<Vec<Imported>, CacheError> {
             supported: EXPORT_VERSION,
         });
     }
-    let entries = read_doc(value).ok_or(WRONG_SHAPE)?;
-    // A loop, not `map(…).collect::<Result<…>>()`: the same code, without an iterator adapter
-    // around it in the wasm module.
-    let mut imported = Vec::with_capacity(entries.len());
-    for (index, r) in entries.into_iter().enumerate() {
-        match entry_from_record(r) {
-            Ok(entry) => imported.push(entry),
-            Err(reason) => return Err(CacheError::InvalidEntry { index, reason }),
-        }
-    }
-    Ok(imported)
+    read_doc(value).ok_or(WRONG_SHAPE)?
 }
 
 // Reading. Every object must have exactly the known members (unknown ones are refused);
-// optional members may be missing or `null`.
+// optional members may be missing or `null`. Each read takes its member out of the object, so a
+// member still there at the end (`Members::done`) is one no reader knows: no list of the known
+// names is kept besides the reads themselves.
 //
 // A member that is missing or has the wrong type marks its object bad and reads as an empty
 // value; the record is built in full and refused once, at the end (`Members::done`). Returning
@@ -285,7 +299,7 @@ pub(crate) fn parse(json: &str) -> Result<Vec<Imported>, CacheError> {
 // read, code dropping the fields read before it: that was most of the importer's size in the
 // wasm module.
 
-/// The members of an object that has no others than `known`.
+/// The members of an object not read yet.
 struct Members {
     map: Map,
     /// Every member read so far was present (if required) and of the right type.
@@ -293,17 +307,16 @@ struct Members {
 }
 
 impl Members {
-    fn of(value: Value, known: &[&str]) -> Option<Self> {
+    fn of(value: Value) -> Option<Self> {
         let Value::Object(map) = value else {
             return None;
         };
-        let all_known = map.keys().all(|k| known.contains(&k.as_str()));
-        all_known.then_some(Members { map, ok: true })
+        Some(Members { map, ok: true })
     }
 
-    /// `record` if every read was good.
+    /// `record` if every read was good and no member is left (an unknown one).
     fn done<T>(self, record: T) -> Option<T> {
-        self.ok.then_some(record)
+        (self.ok && self.map.is_empty()).then_some(record)
     }
 
     /// Records a bad read and gives its stand-in value.
@@ -364,27 +377,33 @@ impl Members {
     }
 }
 
-/// The entries of a document whose other members (checked here) are not used further.
-fn read_doc(value: Value) -> Option<Vec<EntryRecord>> {
-    let mut m = Members::of(
-        value,
-        &["version", "exported_at", "secrets_included", "entries"],
-    )?;
+/// The entries of a document whose other members (checked here) are not used further: `None`
+/// when its shape is wrong, else the entries, or why the first invalid one is refused. Each
+/// entry is validated as it is read (no list of records kept first); a later entry of the wrong
+/// shape still makes the whole document `None`.
+fn read_doc(value: Value) -> Option<Result<Vec<Imported>, CacheError>> {
+    let mut m = Members::of(value)?;
     m.map.remove("version")?.as_u64()?;
     m.int("exported_at");
     m.map.remove("secrets_included")?.as_bool()?;
     let Value::Array(items) = m.map.remove("entries")? else {
         return None;
     };
-    let mut entries = Vec::with_capacity(items.len());
-    for item in items {
-        entries.push(read_entry(item)?);
+    let mut imported = Ok(Vec::with_capacity(items.len()));
+    for (index, item) in items.into_iter().enumerate() {
+        let record = read_entry(item)?;
+        if let Ok(entries) = &mut imported {
+            match entry_from_record(record) {
+                Ok(entry) => entries.push(entry),
+                Err(reason) => imported = Err(CacheError::InvalidEntry { index, reason }),
+            }
+        }
     }
-    m.done(entries)
+    m.done(imported)
 }
 
 fn read_entry(value: Value) -> Option<EntryRecord> {
-    let mut m = Members::of(value, &["key", "token", "refresh"])?;
+    let mut m = Members::of(value)?;
     let key = m.required("key").and_then(read_key);
     // Outer `None`: present but bad; `Some(None)`: missing or `null`.
     let token = m
@@ -393,63 +412,44 @@ fn read_entry(value: Value) -> Option<EntryRecord> {
     let refresh = m
         .optional("refresh")
         .map_or(Some(None), |r| read_refresh(r).map(Some));
-    match (key, token, refresh) {
-        (Some(key), Some(token), Some(refresh)) => Some(EntryRecord {
+    let record = match (key, token, refresh) {
+        (Some(key), Some(token), Some(refresh)) => EntryRecord {
             key,
             token,
             refresh,
-        }),
-        _ => None,
-    }
+        },
+        _ => return None,
+    };
+    m.done(record)
 }
 
 fn read_key(value: Value) -> Option<KeyRecord> {
-    let mut m = Members::of(
-        value,
-        &[
-            "endpoint",
-            "client_id",
-            "auth_method",
-            "grant_type",
-            "scopes",
-            "audience",
-            "resource",
-            "subject",
-            "discriminator",
-        ],
-    )?;
+    let mut m = Members::of(value)?;
+    let endpoint = m.string("endpoint");
+    let client_id = m.string("client_id");
+    let method = ClientAuthMethod::from_str(&m.string("auth_method")).ok();
     let record = KeyRecord {
-        endpoint: m.string("endpoint"),
-        client_id: m.string("client_id"),
-        auth_method: m.string("auth_method"),
-        grant_type: m.string("grant_type"),
-        scopes: match m.required("scopes") {
-            Some(v) => m.strings(v),
-            None => Vec::new(),
+        data: KeyData {
+            endpoint,
+            client_id,
+            auth_method: method.unwrap_or(ClientAuthMethod::None),
+            grant_type: m.string("grant_type"),
+            scopes: match m.required("scopes") {
+                Some(v) => m.strings(v),
+                None => Vec::new(),
+            },
+            audience: m.opt_string("audience"),
+            resource: m.opt_string("resource"),
+            subject: m.opt_string("subject"),
+            discriminator: m.opt_string("discriminator"),
         },
-        audience: m.opt_string("audience"),
-        resource: m.opt_string("resource"),
-        subject: m.opt_string("subject"),
-        discriminator: m.opt_string("discriminator"),
+        method,
     };
     m.done(record)
 }
 
 fn read_token(value: Value) -> Option<TokenRecord> {
-    let mut m = Members::of(
-        value,
-        &[
-            "access_token",
-            "token_type",
-            "issued_at",
-            "expires_at",
-            "expiry_source",
-            "scope",
-            "id_token",
-            "extra",
-            "extra_keys",
-        ],
-    )?;
+    let mut m = Members::of(value)?;
     let record = TokenRecord {
         access_token: m.opt_string("access_token"),
         token_type: m.string("token_type"),
@@ -473,18 +473,17 @@ fn read_token(value: Value) -> Option<TokenRecord> {
 }
 
 fn read_refresh(value: Value) -> Option<RefreshRecord> {
-    let mut m = Members::of(value, &["refresh_token", "expiry"])?;
+    let mut m = Members::of(value)?;
     let refresh_token = m.opt_string("refresh_token");
-    let mut e = Members::of(m.required("expiry")?, &["kind", "at"])?;
+    let mut e = Members::of(m.required("expiry")?)?;
+    // `at` only with the kind `at`: with another kind it is a member left over.
     let expiry = match e.string("kind").as_str() {
-        "unknown" if e.map.is_empty() => RefreshExpiryRecord::Unknown,
-        "never" if e.map.is_empty() => RefreshExpiryRecord::Never,
+        "unknown" => RefreshExpiryRecord::Unknown,
+        "never" => RefreshExpiryRecord::Never,
         "at" => RefreshExpiryRecord::At { at: e.int("at") },
         _ => return None,
     };
-    if !e.ok {
-        return None;
-    }
+    e.done(())?;
     m.done(RefreshRecord {
         refresh_token,
         expiry,
@@ -495,11 +494,13 @@ fn entry_from_record(r: EntryRecord) -> Result<Imported, &'static str> {
     // Every check first, on the borrowed record and in this order (the first failing one names
     // the reason); then the building, which cannot fail. Checking while moving fields out would
     // leave a partly moved record to drop at each refusal: code at each one in the wasm module.
-    let k = &r.key;
+    let k = &r.key.data;
     if k.endpoint.is_empty() || k.client_id.is_empty() || k.grant_type.is_empty() {
         return Err("endpoint, client_id and grant_type must not be empty");
     }
-    let method = ClientAuthMethod::from_str(&k.auth_method).map_err(|_| "unknown auth_method")?;
+    if r.key.method.is_none() {
+        return Err("unknown auth_method");
+    }
     if let Some(RefreshRecord {
         refresh_token: Some(t),
         ..
@@ -534,13 +535,7 @@ fn entry_from_record(r: EntryRecord) -> Result<Imported, &'static str> {
         token,
         refresh,
     } = r;
-    let key = CacheKey::builder(k.endpoint, k.client_id, method, k.grant_type)
-        .scopes(&k.scopes)
-        .audience(k.audience.as_deref())
-        .resource(k.resource.as_deref())
-        .subject(k.subject.as_deref())
-        .discriminator(k.discriminator.as_deref())
-        .build();
+    let key = k.data.into_key();
     let refresh = match refresh {
         Some(RefreshRecord {
             refresh_token: Some(t),
@@ -692,6 +687,60 @@ mod tests {
                 r#"{{"version":1,"exported_at":2000,"secrets_included":false,"entries":[{key},"token":{{"token_type":"Bearer","issued_at":1000,"expires_at":3601000,"expiry_source":"jwt_exp","scope":["read","write"],"extra_keys":["n","session"]}},"refresh":{{"expiry":{{"kind":"at","at":86401000}}}}}}]}}"#
             )
         );
+    }
+
+    /// A wrong shape anywhere refuses the document, even after an invalid entry; otherwise the
+    /// first invalid entry is named, by its index.
+    #[test]
+    fn shape_before_entry_reasons() {
+        let good = export(true);
+        let (head, entry) = good.split_once("[").unwrap();
+        let entry = entry.strip_suffix("]}").unwrap();
+        let bad_method = entry.replace("client_secret_post", "telepathy");
+        let doc = |entries: &[&str]| format!("{head}[{}]}}", entries.join(","));
+        match super::parse(&doc(&[entry, &bad_method, entry])) {
+            Err(crate::cache::CacheError::InvalidEntry { index: 1, reason }) => {
+                assert_eq!(reason, "unknown auth_method")
+            }
+            other => panic!("{:?}", other.map(|v| v.len())),
+        }
+        let wrong_shape = entry.replace("\"token_type\"", "\"token_kind\"");
+        match super::parse(&doc(&[&bad_method, &wrong_shape])) {
+            Err(crate::cache::CacheError::Corrupt { reason, .. }) => {
+                assert_eq!(reason, "unexpected structure")
+            }
+            other => panic!("{:?}", other.map(|v| v.len())),
+        }
+        assert_eq!(super::parse(&doc(&[entry, entry])).map(|v| v.len()), Ok(2));
+    }
+
+    /// A member no reader knows, at any level, refuses the document: a member left over once
+    /// every known one was read (`Members::done`).
+    #[test]
+    fn unknown_members_are_refused() {
+        let good = export(true);
+        assert!(super::parse(&good).is_ok());
+        let never = good.replace(r#""kind":"at","at":86401000"#, r#""kind":"never""#);
+        assert!(super::parse(&never).is_ok());
+        let cases = [
+            good.replace(r#"{"key":{"#, r#"{"x":1,"key":{"#),
+            good.replace(r#""endpoint":"#, r#""x":1,"endpoint":"#),
+            good.replace(r#""token_type":"#, r#""x":null,"token_type":"#),
+            good.replace(r#""refresh_token":"#, r#""x":1,"refresh_token":"#),
+            good.replace(r#""kind":"at","#, r#""x":1,"kind":"at","#),
+            // `at` belongs to the kind `at` only.
+            good.replace(r#""kind":"at","#, r#""kind":"never","#),
+            good.replace(r#""kind":"at","#, r#""kind":"unknown","#),
+        ];
+        for case in cases {
+            assert_ne!(case, good);
+            match super::parse(&case) {
+                Err(crate::cache::CacheError::Corrupt { reason, .. }) => {
+                    assert_eq!(reason, "unexpected structure", "{case}")
+                }
+                other => panic!("{case}: {:?}", other.map(|v| v.len())),
+            }
+        }
     }
 
     /// The reason an invalid entry is refused with; when several checks fail, the first in

@@ -161,12 +161,7 @@ impl TechnicalTokenManager {
     /// `POST …/oauth/token` with `{appName, appVersion, hostTenant, userTenant}`.
     pub fn token_request(&self, user_tenant: &str) -> Result<HttpRequest> {
         check_tenant(user_tenant)?;
-        let body = object(vec![
-            ("appName", self.app_name.as_str().into()),
-            ("appVersion", self.app_version.as_str().into()),
-            ("hostTenant", self.host_tenant.as_str().into()),
-            ("userTenant", user_tenant.into()),
-        ]);
+        let body = self.body("hostTenant", "userTenant", user_tenant.into());
         self.json_post(self.token_url(), &body)
     }
 
@@ -192,12 +187,7 @@ impl TechnicalTokenManager {
         for tenant in user_tenants {
             tenants.push(tenant.as_str().into());
         }
-        let body = object(vec![
-            ("appName", self.app_name.as_str().into()),
-            ("appVersion", self.app_version.as_str().into()),
-            ("hostTenantId", self.host_tenant.as_str().into()),
-            ("userTenantIds", tenants.into()),
-        ]);
+        let body = self.body("hostTenantId", "userTenantIds", tenants.into());
         self.json_post(self.batch_url(), &body)
     }
 
@@ -208,6 +198,17 @@ impl TechnicalTokenManager {
 
     pub(crate) fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// `{appName, appVersion, <host>: host tenant, <user>: user}`, the body of both token calls
+    /// (their member names differ).
+    fn body(&self, host: &str, user: &str, user_value: Value) -> Value {
+        object(vec![
+            ("appName", self.app_name.as_str().into()),
+            ("appVersion", self.app_version.as_str().into()),
+            (host, self.host_tenant.as_str().into()),
+            (user, user_value),
+        ])
     }
 
     fn json_post(&self, url: String, body: &Value) -> Result<HttpRequest> {

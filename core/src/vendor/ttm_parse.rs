@@ -44,38 +44,25 @@ pub(crate) fn unexpected(resp: &HttpResponse, reason: UnexpectedReason) -> Error
     }))
 }
 
-/// Each requested tenant's token from an `oauthTokens` answer. Every `token` object is parsed
-/// with core's RFC 6749 §5.1 rules (its `timestamp` honoured). Tenants the server added
-/// unasked are ignored; the first entry of a repeated tenant wins. When the whole answer is an
-/// error, every requested tenant gets (a copy of) it. A list, not a map: a batch has at most
+/// The `token` member of each requested tenant's entry in an `oauthTokens` answer (`None` when
+/// the entry has none), or the error the whole answer is. Tenants the server added unasked are
+/// ignored; the first entry of a repeated tenant wins. Each token is parsed by [`batch_token`]
+/// when its tenant's outcome is handed to the cache. A list, not a map: a batch has at most
 /// `MAX_BATCH_SIZE` tenants, and a `HashMap` would bring SipHash and one more hashbrown instance
 /// into the WebAssembly module (issue 6's size budget).
-pub(crate) fn parse_batch_response(
+pub(crate) fn batch_tokens(
     resp: &HttpResponse,
     requested: &[String],
     sent_at: UnixMillis,
-    opts: &ParseOptions,
-) -> Vec<(String, Result<Token>)> {
-    let mut out = Vec::new();
-    let entries = json_object(resp, sent_at, opts.max_body_bytes).and_then(|mut obj| {
-        match obj.remove("oauthTokens") {
-            Some(Value::Array(items)) => Ok(items),
-            _ => Err(Error::InvalidTokenResponse(
-                "the oauthTokens answer has no oauthTokens array".into(),
-            )),
-        }
-    });
-    let items = match entries {
-        Ok(items) => items,
-        Err(error) => {
-            for tenant in requested {
-                if !out.iter().any(|(seen, _)| seen == tenant) {
-                    out.push((tenant.clone(), Err(duplicate_error(&error))));
-                }
-            }
-            return out;
-        }
+    max_body_bytes: usize,
+) -> Result<Vec<(String, Option<Value>)>> {
+    let mut obj = json_object(resp, sent_at, max_body_bytes)?;
+    let Some(Value::Array(items)) = obj.remove("oauthTokens") else {
+        return Err(Error::InvalidTokenResponse(
+            "the oauthTokens answer has no oauthTokens array".into(),
+        ));
     };
+    let mut out: Vec<(String, Option<Value>)> = Vec::new();
     for item in items {
         let Value::Object(mut item) = item else {
             continue;
@@ -86,39 +73,30 @@ pub(crate) fn parse_batch_response(
         if !requested.contains(&tenant) || out.iter().any(|(seen, _)| *seen == tenant) {
             continue;
         }
-        let result = match item.remove("token") {
-            Some(token @ Value::Object(_)) => {
-                let one = HttpResponse::new(
-                    200,
-                    vec![("Content-Type".into(), "application/json".into())],
-                    token.to_json(),
-                );
-                parse_token_response(&one, sent_at, opts)
-            }
-            _ => Err(Error::InvalidTokenResponse(
-                "an oauthTokens entry has no token object".into(),
-            )),
-        };
-        out.push((tenant, result));
+        let token = item.remove("token");
+        out.push((tenant, token));
     }
-    out
+    Ok(out)
 }
 
-/// A copy of an error for each tenant of a failed call. [`Error`] is not `Clone` (some variants
-/// wrap foreign errors); the variants a call can produce are copied exactly, any other keeps its
-/// code's meaning through its message.
-pub(crate) fn duplicate_error(error: &Error) -> Error {
-    match error {
-        Error::OAuth(e) => Error::OAuth(e.clone()),
-        Error::UnexpectedResponse(e) => Error::UnexpectedResponse(e.clone()),
-        Error::InvalidTokenResponse(m) => Error::InvalidTokenResponse(m.clone()),
-        Error::InvalidInput(m) => Error::InvalidInput(m.clone()),
-        Error::Transport { kind, message } => Error::Transport {
-            kind: *kind,
-            message: message.clone(),
-        },
-        Error::MissingClientSecret(m) => Error::MissingClientSecret(m),
-        Error::ColonInClientId => Error::ColonInClientId,
-        other => Error::InvalidInput(other.to_string()),
+/// One tenant's token from the `token` member of its `oauthTokens` entry, parsed with core's
+/// RFC 6749 §5.1 rules (its `timestamp` honoured).
+pub(crate) fn batch_token(
+    token: Option<Value>,
+    sent_at: UnixMillis,
+    opts: &ParseOptions,
+) -> Result<Token> {
+    match token {
+        Some(token @ Value::Object(_)) => {
+            let one = HttpResponse::new(
+                200,
+                vec![("Content-Type".into(), "application/json".into())],
+                token.to_json(),
+            );
+            parse_token_response(&one, sent_at, opts)
+        }
+        _ => Err(Error::InvalidTokenResponse(
+            "an oauthTokens entry has no token object".into(),
+        )),
     }
 }

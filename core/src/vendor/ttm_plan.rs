@@ -8,7 +8,7 @@
 //! A chunk of one tenant uses the single-token call, larger ones `oauthTokens`.
 
 use super::ttm::TechnicalTokenManager;
-use super::ttm_parse::{duplicate_error, parse_batch_response};
+use super::ttm_parse::{batch_token, batch_tokens};
 use crate::cache::{
     Completion, Lookup, LookupOptions, Outcome, SharedError, Ticket, TokenCache, WaitHandle,
 };
@@ -146,13 +146,18 @@ impl TechnicalTokenManager {
         }
         // An aging tenant shares a chunk with missing ones when they fit in one call (one call
         // instead of two); such a chunk is awaited, only all-served chunks go to the background.
-        let served = |t: &str| plan.fresh.iter().any(|(f, _)| f == t);
-        let (background, needed): (Vec<BatchChunk>, Vec<BatchChunk>) = self
-            .chunk(to_fetch, cache, now)
-            .into_iter()
-            .partition(|c| c.tenants().into_iter().all(served));
-        plan.chunks = needed;
-        plan.background = background;
+        // A loop, not `partition` over `tenants()`: the same work in less wasm (issue 6).
+        for chunk in self.chunk(to_fetch, cache, now) {
+            let all_served = chunk
+                .tickets
+                .iter()
+                .all(|(t, _)| plan.fresh.iter().any(|(f, _)| f == t));
+            if all_served {
+                plan.background.push(chunk);
+            } else {
+                plan.chunks.push(chunk);
+            }
+        }
         Ok(plan)
     }
 
@@ -167,39 +172,34 @@ impl TechnicalTokenManager {
         now: UnixMillis,
     ) -> BatchCompletion {
         let single = chunk.is_single();
-        let mut per_tenant: Vec<(String, Ticket, Result<Token>)> = Vec::new();
-        match response {
-            Ok(resp) if single => {
-                for (tenant, ticket) in chunk.tickets {
-                    let parsed = self.parse_token(&resp, sent_at);
-                    per_tenant.push((tenant, ticket, parsed));
-                }
-            }
-            Ok(resp) => {
+        // An error of the whole call is every tenant's: one error, shared.
+        let response = response.map_err(Arc::new);
+        // A batch answer is read once, for all its tenants; each tenant's token is parsed and
+        // handed to the cache as it is found (no list of outcomes built first).
+        let mut batch = match &response {
+            Ok(resp) if !single => {
                 let tenants = tenant_names(&chunk.tickets);
-                let mut parsed =
-                    parse_batch_response(&resp, &tenants, sent_at, self.parse_options());
-                for (tenant, ticket) in chunk.tickets {
-                    let found = parsed.iter().position(|(t, _)| *t == tenant);
-                    let result = found.map(|i| parsed.swap_remove(i).1).unwrap_or_else(|| {
-                        Err(Error::InvalidTokenResponse(
-                            "the oauthTokens answer has no token for a requested user tenant"
-                                .into(),
-                        ))
-                    });
-                    per_tenant.push((tenant, ticket, result));
-                }
+                batch_tokens(resp, &tenants, sent_at, self.parse_options().max_body_bytes)
+                    .map_err(Arc::new)
             }
-            Err(error) => {
-                for (tenant, ticket) in chunk.tickets {
-                    per_tenant.push((tenant, ticket, Err(duplicate_error(&error))));
-                }
-            }
-        }
+            _ => Ok(Vec::new()),
+        };
         let mut done = BatchCompletion::default();
         let mut retry: Vec<(String, Ticket)> = Vec::new();
-        for (tenant, ticket, result) in per_tenant {
-            match cache.complete(ticket, result, now) {
+        for (tenant, ticket) in chunk.tickets {
+            let result = match (&response, &mut batch) {
+                (Err(error), _) => Err(Arc::clone(error)),
+                (Ok(resp), _) if single => self.parse_token(resp, sent_at).map_err(Arc::new),
+                (Ok(_), Err(error)) => Err(Arc::clone(error)),
+                (Ok(_), Ok(found)) => match found.iter().position(|(t, _)| *t == tenant) {
+                    Some(i) => batch_token(found.swap_remove(i).1, sent_at, self.parse_options())
+                        .map_err(Arc::new),
+                    None => Err(Arc::new(Error::InvalidTokenResponse(
+                        "the oauthTokens answer has no token for a requested user tenant".into(),
+                    ))),
+                },
+            };
+            match cache.complete_shared(ticket, result, now) {
                 Completion::Done(outcome) => done.results.push((tenant, outcome)),
                 Completion::Retry { ticket, delay_ms } => {
                     done.retry_delay_ms = done.retry_delay_ms.max(delay_ms);
@@ -219,19 +219,18 @@ impl TechnicalTokenManager {
         cache: &TokenCache,
         now: UnixMillis,
     ) -> Vec<BatchChunk> {
-        // Groups of `batch_size` in order, built in a loop (no peekable/take/collect chain).
+        // Groups of `batch_size` in order, each made a chunk once full (or last), in a loop: no
+        // list of groups built first, no peekable/take/collect chain (issue 6's size budget).
         let size = self.batch_size().max(1);
-        let mut groups: Vec<Vec<(String, Ticket)>> = Vec::new();
-        for (i, ticket) in tickets.into_iter().enumerate() {
-            if i % size == 0 {
-                groups.push(Vec::with_capacity(size));
-            }
-            if let Some(group) = groups.last_mut() {
-                group.push(ticket);
-            }
-        }
         let mut chunks = Vec::new();
-        for group in groups {
+        let mut group = Vec::new();
+        let count = tickets.len();
+        for (i, ticket) in tickets.into_iter().enumerate() {
+            group.push(ticket);
+            if group.len() < size && i + 1 < count {
+                continue;
+            }
+            let group = std::mem::take(&mut group);
             let tenants = tenant_names(&group);
             let request = match tenants.as_slice() {
                 [one] => self.token_request(one),
@@ -243,10 +242,11 @@ impl TechnicalTokenManager {
                     request,
                 }),
                 Err(error) => {
+                    let error = Arc::new(error);
                     for (_, ticket) in group {
                         // Building is deterministic, so a retry would fail the same way; the
                         // completion's outcome reaches any waiter.
-                        let _ = cache.complete(ticket, Err(duplicate_error(&error)), now);
+                        let _ = cache.complete_shared(ticket, Err(Arc::clone(&error)), now);
                     }
                 }
             }

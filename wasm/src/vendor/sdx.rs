@@ -27,8 +27,9 @@ struct Shared {
     keep_credentials: bool,
     cache: TokenCache,
     /// The signed-in user's source: over the password grant when credentials are kept, else
-    /// over the refresh token (no primary grant to fall back to).
-    source: RefCell<Option<TokenSource>>,
+    /// over the refresh token (no primary grant to fall back to). Shared with the calls (an `Rc`:
+    /// no copy of the endpoint, grant and key per call).
+    source: RefCell<Option<Rc<TokenSource>>>,
 }
 
 #[wasm_bindgen(js_class = "__SdxEngine")]
@@ -74,7 +75,8 @@ impl SdxEngine {
         )?;
         let state = match plan {
             SdxSignIn::Kept(source) => {
-                *self.shared.source.borrow_mut() = Some(source.clone());
+                let source = Rc::new(source);
+                *self.shared.source.borrow_mut() = Some(Rc::clone(&source));
                 State::Begin(source)
             }
             SdxSignIn::Exchange(exchange) => State::SignIn(exchange),
@@ -94,7 +96,7 @@ impl SdxEngine {
 }
 
 impl SdxEngine {
-    fn source(&self) -> JsResult<TokenSource> {
+    fn source(&self) -> JsResult<Rc<TokenSource>> {
         self.shared
             .source
             .borrow()
@@ -119,13 +121,13 @@ enum State {
     /// That exchange, sent at the given time.
     SignInSent(SdxExchange, UnixMillis),
     /// Look the token up (again): core's `begin`.
-    Begin(TokenSource),
+    Begin(Rc<TokenSource>),
     /// Another call's fetch of the token is in flight.
-    Wait(TokenSource, WaitHandle),
+    Wait(Rc<TokenSource>, WaitHandle),
     /// Send this request of the flight (first, or after a retry's delay).
-    Send(TokenSource, Fetch),
+    Send(Rc<TokenSource>, Fetch),
     /// This request is on the wire since the given time.
-    Sent(TokenSource, Fetch, UnixMillis),
+    Sent(Rc<TokenSource>, Fetch, UnixMillis),
     /// The call has answered.
     Over,
 }
@@ -152,7 +154,7 @@ impl SdxCall {
                 State::SignInSent(exchange, sent_at) => {
                     let response = response_from_js(&reply)?;
                     let (source, token) = exchange.finish(&response, sent_at, now())?;
-                    *self.shared.source.borrow_mut() = Some(source);
+                    *self.shared.source.borrow_mut() = Some(Rc::new(source));
                     return Ok(done(&token));
                 }
                 State::Begin(source) => match source.begin(now(), 0, self.force) {

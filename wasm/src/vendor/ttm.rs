@@ -200,8 +200,8 @@ impl TtmCall {
                 let todo = std::mem::take(&mut self.todo);
                 let names: Vec<&str> = todo.iter().map(String::as_str).collect();
                 let plan = self.shared.ttm.plan(&self.shared.cache, &names, now())?;
-                if let Some((_, error)) = plan.failed.into_iter().next() {
-                    return Err(Thrown::from(error));
+                if let Some((_, error)) = plan.failed.first() {
+                    return Err(Thrown::from(Arc::clone(error)));
                 }
                 self.got.extend(plan.fresh);
                 self.chunks = plan.chunks;
@@ -267,8 +267,7 @@ impl TtmCall {
                     self.stage = Stage::Tokens;
                 }
                 Stage::Listed => {
-                    let listed: Array = self.listed.iter().map(|t| JsValue::from_str(t)).collect();
-                    return Ok(step(DONE, &listed));
+                    return Ok(step(DONE, &string_array(&self.listed)));
                 }
                 Stage::Tokens => return self.answer(),
             }
