@@ -358,6 +358,6 @@ pub fn fetch_failed(error: &JsValue) -> JsValue {
     Thrown::from(thrown(error)).into()
 }
 
-fn token_js(token: &tokensmith::Token) -> JsValue {
-    Token::into_js(token.clone())
+fn token_js(token: &std::sync::Arc<tokensmith::Token>) -> JsValue {
+    Token::shared_js(token.clone())
 }

@@ -17,13 +17,17 @@ const SHOWN_CHARS: usize = 4;
 /// An access token issued by a token endpoint.
 #[wasm_bindgen]
 pub struct Token {
-    inner: tokensmith::Token,
+    inner: std::sync::Arc<tokensmith::Token>,
 }
 
 impl Token {
     /// The JS object for a core token. (`Token.prototype` gets its `util.inspect` hook from
     /// `js/client.js` when the package loads: wasm-bindgen cannot declare symbol-named methods.)
     pub fn into_js(inner: tokensmith::Token) -> JsValue {
+        Self::shared_js(std::sync::Arc::new(inner))
+    }
+
+    pub fn shared_js(inner: std::sync::Arc<tokensmith::Token>) -> JsValue {
         Token { inner }.into()
     }
 

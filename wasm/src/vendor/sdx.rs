@@ -221,6 +221,6 @@ impl SdxCall {
     }
 }
 
-fn done(token: &tokensmith::Token) -> Array {
-    step(DONE, &Token::into_js(token.clone()))
+fn done(token: &Arc<tokensmith::Token>) -> Array {
+    step(DONE, &Token::shared_js(token.clone()))
 }

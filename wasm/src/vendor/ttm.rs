@@ -292,7 +292,7 @@ impl TtmCall {
                     .first()
                     .and_then(|t| self.latest(t))
                     .ok_or_else(|| Thrown::invalid_input("no token for the user tenant"))?;
-                Token::into_js((**token).clone())
+                Token::shared_js(Arc::clone(token))
             }
             Goal::Background => JsValue::UNDEFINED,
             Goal::Many | Goal::Listing | Goal::All => {
@@ -302,7 +302,7 @@ impl TtmCall {
                 let got = Array::new();
                 for (tenant, token) in &self.got {
                     got.push(&JsValue::from_str(tenant));
-                    got.push(&Token::into_js((**token).clone()));
+                    got.push(&Token::shared_js(Arc::clone(token)));
                 }
                 Array::of3(&string_array(&self.order), &got, &JsValue::UNDEFINED).into()
             }
