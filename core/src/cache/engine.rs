@@ -638,13 +638,14 @@ impl Engine {
     }
 }
 
-/// Records an event only when someone listens (keys are cloned only then).
+/// Records an event only when someone listens (keys are cloned only then). Without the
+/// `cache-events` feature nobody can listen, and the events' code is left out of the build.
 fn emit_to(
     callback: &Option<Arc<EventCallback>>,
     events: &mut Vec<CacheEvent>,
     event: impl FnOnce() -> CacheEvent,
 ) {
-    if callback.is_some() {
+    if cfg!(feature = "cache-events") && callback.is_some() {
         events.push(event());
     }
 }

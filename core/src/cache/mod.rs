@@ -81,7 +81,9 @@ impl TokenCache {
     }
 
     /// Sets (or removes) the callback that receives every [`CacheEvent`]. It runs on the thread
-    /// that caused the event, after the cache's lock is released.
+    /// that caused the event, after the cache's lock is released. (Feature `cache-events`, on
+    /// by default.)
+    #[cfg(feature = "cache-events")]
     pub fn set_event_callback(&self, callback: Option<Box<EventCallback>>) {
         lock(&self.shared.state).callback = callback.map(Arc::from);
     }
