@@ -54,38 +54,45 @@ export function verifyArgs(options) {
  */
 export async function verifyPrepared(prepared, cache) {
   if (!Array.isArray(prepared)) return prepared;
-  // `finish` is a `__VendorCall`: one `next` with WebCrypto's verdict (`undefined` when the key
-  // was refused) answers `[DONE, { header, claims }]` or throws; freed either way.
-  const [finish, id, jwk, importAlgorithm, verifyAlgorithm, data, signature] = prepared;
+  // `finish` is a `__VendorCall`: `next(null)` gives the key's WebCrypto form (asked only for a
+  // key `cache` lacks), then one `next` with WebCrypto's verdict (`undefined` when the key was
+  // refused) answers `[DONE, { header, claims }]` or throws; freed either way.
+  const [finish, id, data, signature] = prepared;
   try {
-    return finish.next(await webCrypto(id, jwk, importAlgorithm, verifyAlgorithm, data, signature, cache))[1];
+    const subtle = globalThis.crypto?.subtle;
+    if (typeof subtle !== "object" || subtle === null) {
+      throw invalid("crypto.subtle is unavailable (it needs a secure context: https or localhost)");
+    }
+    // `[CryptoKey, verify's algorithm]`, imported once per identity.
+    const key = (id === undefined ? undefined : cache.get(id)) ?? (await importKey(subtle, finish, id, cache));
+    let verdict;
+    if (key !== undefined) {
+      try {
+        verdict = (await subtle.verify(key[1], key[0], signature, data)) === true;
+      } catch {
+        // A signature WebCrypto cannot even check is not a valid one.
+        verdict = false;
+      }
+    }
+    return finish.next(verdict)[1];
   } finally {
     finish.free();
   }
 }
 
-/** WebCrypto's verdict on a signature: whether it is valid, or `undefined` for a refused key. */
-async function webCrypto(id, jwk, importAlgorithm, verifyAlgorithm, data, signature, cache) {
-  const subtle = globalThis.crypto?.subtle;
-  if (typeof subtle !== "object" || subtle === null) {
-    throw invalid("crypto.subtle is unavailable (it needs a secure context: https or localhost)");
-  }
-  let key = id === undefined ? undefined : cache.get(id);
-  if (key === undefined) {
-    try {
-      key = await subtle.importKey("jwk", JSON.parse(jwk), JSON.parse(importAlgorithm), false, ["verify"]);
-    } catch {
-      // WebCrypto refused the key (say Ed25519 without Secure Curves): jwt_invalid_key.
-      return undefined;
-    }
-    if (id !== undefined) rememberKey(cache, id, key);
-  }
+/** The key `finish` names, imported and kept in `cache` under `id` (unless `undefined`, a
+ * secret); `undefined` when WebCrypto refused it (say Ed25519 without Secure Curves:
+ * jwt_invalid_key). */
+async function importKey(subtle, finish, id, cache) {
+  const [jwk, importAlgorithm, verifyAlgorithm] = finish.next(null);
+  let key;
   try {
-    return (await subtle.verify(JSON.parse(verifyAlgorithm), key, signature, data)) === true;
+    key = [await subtle.importKey("jwk", jwk, importAlgorithm, false, ["verify"]), verifyAlgorithm];
   } catch {
-    // A signature WebCrypto cannot even check is not a valid one.
-    return false;
+    return undefined;
   }
+  if (id !== undefined) rememberKey(cache, id, key);
+  return key;
 }
 
 /** Keeps `key` under `id`; beyond Rust's KEY_CACHE_CAPACITY the oldest entry goes (FIFO). */

@@ -55,6 +55,16 @@ impl UnverifiedJwt {
     pub fn signature(&self) -> &[u8] {
         &self.signature
     }
+
+    /// Header, claims, signing input and signature, moved out (no copy of the bytes).
+    pub(crate) fn into_parts(self) -> (Map, Map, Vec<u8>, Vec<u8>) {
+        (
+            self.header,
+            self.claims,
+            self.signing_input.into_bytes(),
+            self.signature,
+        )
+    }
 }
 
 /// The header and claims are what inspection shows; the signature is left out so that a token

@@ -9,7 +9,7 @@
 use super::algorithm::Algorithm;
 use super::decode::UnverifiedJwt;
 use super::error::JwtError;
-use super::jwk::{Jwk, KeySet};
+use super::jwk::KeySet;
 use crate::json::{Map, Value};
 use crate::time::UnixMillis;
 
@@ -78,15 +78,16 @@ pub struct VerifiedJwt {
 }
 
 /// The header checks, then the key: allowlist, `crit`, key selection by `kid` and key type.
+/// Returns the algorithm and the selected key's position in `keys.keys()`.
 ///
 /// Every allowed algorithm must be usable with some key of the set: an allowlist such as
 /// `[RS256, HS256]` with only RSA keys is the configuration behind key-confusion attacks and is
 /// refused whatever the token says.
-pub(crate) fn check_header_and_select_key<'k>(
+pub(crate) fn check_header_and_select_key(
     jwt: &UnverifiedJwt,
-    keys: &'k KeySet,
+    keys: &KeySet,
     validation: &Validation,
-) -> Result<(Algorithm, &'k Jwk), JwtError> {
+) -> Result<(Algorithm, usize), JwtError> {
     if validation.algorithms.is_empty() {
         return Err(JwtError::EmptyAllowlist);
     }
@@ -103,14 +104,14 @@ pub(crate) fn check_header_and_select_key<'k>(
         Some(Value::String(kid)) => Some(kid.as_str()),
         Some(_) => return Err(JwtError::Malformed("the header's \"kid\" is not a string")),
     };
-    let key = keys.select(kid, alg)?;
-    if let Some(secret) = key.hmac_secret() {
+    let index = keys.select(kid, alg)?;
+    if let Some(secret) = keys.keys()[index].hmac_secret() {
         // RFC 7518 §3.2: an HMAC key at least as long as the hash output.
         if secret.len() < alg.min_hmac_key_len() {
             return Err(JwtError::WeakKey);
         }
     }
-    Ok((alg, key))
+    Ok((alg, index))
 }
 
 /// RFC 7515 §4.1.11: `crit` is a non-empty array of names, each present in the header, and the
