@@ -81,8 +81,8 @@ pub fn prepare(
         alg: check.alg,
         jwk_json,
         secret_jwk_json,
-        import_params_json,
-        verify_params_json,
+        import_params_json: import_params_json.to_owned(),
+        verify_params_json: verify_params_json.to_owned(),
         signing_input: check.signing_input,
         signature: check.signature,
         header: check.header,
@@ -214,41 +214,47 @@ pub fn webcrypto_key_json(key: &Jwk, alg: Algorithm) -> String {
 /// WebCrypto's `importKey` and `verify` algorithm parameters for a JWS algorithm
 /// (W3C Web Cryptography API §20 RSASSA-PKCS1-v1_5, §21 RSA-PSS, §23 ECDSA, Secure Curves Ed25519),
 /// as JSON objects with their members in name order.
-fn webcrypto_params(alg: Algorithm) -> (String, String) {
-    let hash = alg.webcrypto_hash().unwrap_or("SHA-256");
-    // (name, hash in importKey's parameters, hash in verify's, the one other member of either)
-    let (name, import_hash, verify_hash, import_extra, verify_extra) = match alg {
-        Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512 => {
-            ("RSASSA-PKCS1-v1_5", true, false, "", "")
-        }
+fn webcrypto_params(alg: Algorithm) -> (&'static str, &'static str) {
+    match alg {
+        Algorithm::RS256 => (
+            r#"{"hash":"SHA-256","name":"RSASSA-PKCS1-v1_5"}"#,
+            r#"{"name":"RSASSA-PKCS1-v1_5"}"#,
+        ),
+        Algorithm::RS384 => (
+            r#"{"hash":"SHA-384","name":"RSASSA-PKCS1-v1_5"}"#,
+            r#"{"name":"RSASSA-PKCS1-v1_5"}"#,
+        ),
+        Algorithm::RS512 => (
+            r#"{"hash":"SHA-512","name":"RSASSA-PKCS1-v1_5"}"#,
+            r#"{"name":"RSASSA-PKCS1-v1_5"}"#,
+        ),
         // RFC 7518 §3.5: the salt is as long as the hash output.
-        Algorithm::PS256 => ("RSA-PSS", true, false, "", r#","saltLength":32"#),
-        Algorithm::PS384 => ("RSA-PSS", true, false, "", r#","saltLength":48"#),
-        Algorithm::PS512 => ("RSA-PSS", true, false, "", r#","saltLength":64"#),
-        Algorithm::ES256 => ("ECDSA", false, true, r#","namedCurve":"P-256""#, ""),
-        Algorithm::ES384 => ("ECDSA", false, true, r#","namedCurve":"P-384""#, ""),
-        Algorithm::EdDSA => ("Ed25519", false, false, "", ""),
+        Algorithm::PS256 => (
+            r#"{"hash":"SHA-256","name":"RSA-PSS"}"#,
+            r#"{"name":"RSA-PSS","saltLength":32}"#,
+        ),
+        Algorithm::PS384 => (
+            r#"{"hash":"SHA-384","name":"RSA-PSS"}"#,
+            r#"{"name":"RSA-PSS","saltLength":48}"#,
+        ),
+        Algorithm::PS512 => (
+            r#"{"hash":"SHA-512","name":"RSA-PSS"}"#,
+            r#"{"name":"RSA-PSS","saltLength":64}"#,
+        ),
+        Algorithm::ES256 => (
+            r#"{"name":"ECDSA","namedCurve":"P-256"}"#,
+            r#"{"hash":"SHA-256","name":"ECDSA"}"#,
+        ),
+        Algorithm::ES384 => (
+            r#"{"name":"ECDSA","namedCurve":"P-384"}"#,
+            r#"{"hash":"SHA-384","name":"ECDSA"}"#,
+        ),
+        Algorithm::EdDSA => (r#"{"name":"Ed25519"}"#, r#"{"name":"Ed25519"}"#),
         // HS384 and HS512 (see `check`); HS256 never reaches WebCrypto.
-        Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => ("HMAC", true, false, "", ""),
-    };
-    let object = |with_hash: bool, extra: &str| {
-        let mut out = String::from("{");
-        if with_hash {
-            out.push_str(r#""hash":""#);
-            out.push_str(hash);
-            out.push_str("\",");
-        }
-        out.push_str(r#""name":""#);
-        out.push_str(name);
-        out.push('"');
-        out.push_str(extra);
-        out.push('}');
-        out
-    };
-    (
-        object(import_hash, import_extra),
-        object(verify_hash, verify_extra),
-    )
+        Algorithm::HS256 => (r#"{"hash":"SHA-256","name":"HMAC"}"#, r#"{"name":"HMAC"}"#),
+        Algorithm::HS384 => (r#"{"hash":"SHA-384","name":"HMAC"}"#, r#"{"name":"HMAC"}"#),
+        Algorithm::HS512 => (r#"{"hash":"SHA-512","name":"HMAC"}"#, r#"{"name":"HMAC"}"#),
+    }
 }
 
 #[cfg(test)]
@@ -300,8 +306,8 @@ mod tests {
             ("EdDSA", r#"{"name":"Ed25519"}"#, r#"{"name":"Ed25519"}"#),
         ];
         for (alg, import, verify) in all {
-            let (i, v) = webcrypto_params(Algorithm::parse(alg).unwrap());
-            assert_eq!((i.as_str(), v.as_str()), (import, verify), "{alg}");
+            let params = webcrypto_params(Algorithm::parse(alg).unwrap());
+            assert_eq!(params, (import, verify), "{alg}");
         }
         for alg in [
             "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
@@ -309,8 +315,8 @@ mod tests {
         ] {
             let (i, v) = webcrypto_params(Algorithm::parse(alg).unwrap());
             for text in [i, v] {
-                let value = crate::json::parse_str(&text, crate::json::Duplicates::Reject);
-                assert_eq!(value.map(|v| v.to_json()).as_ref(), Ok(&text), "{alg}");
+                let value = crate::json::parse_str(text, crate::json::Duplicates::Reject);
+                assert_eq!(value.map(|v| v.to_json()).as_deref(), Ok(text), "{alg}");
             }
         }
     }
