@@ -194,11 +194,10 @@ pub(crate) fn validation(options: &Array) -> JsResult<(Validation, UnixMillis)> 
             .filter_map(|j| list.get(j).as_string())
             .collect::<Vec<_>>()
     };
-    let algorithms = strings(0)
-        .iter()
-        .map(|name| Algorithm::parse(name))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut validation = Validation::new(&algorithms);
+    let mut validation = Validation::new(&[]);
+    for name in strings(0) {
+        validation.algorithms.push(Algorithm::parse(&name)?);
+    }
     validation.issuer = options.get(1).as_string();
     validation.audience = options.get(2).as_string();
     validation.leeway_secs = match options.get(3).as_f64() {

@@ -227,10 +227,9 @@ fn b64_member(map: &Map, name: &'static str) -> Result<Vec<u8>, JwtError> {
     Ok(bytes)
 }
 
-fn strip_leading_zeros(mut bytes: Vec<u8>) -> Vec<u8> {
+fn strip_leading_zeros(bytes: Vec<u8>) -> Vec<u8> {
     let zeros = bytes.iter().take_while(|&&b| b == 0).count();
-    bytes.drain(..zeros);
-    bytes
+    bytes[zeros..].to_vec()
 }
 
 fn rsa_material(n: Vec<u8>, e: Vec<u8>) -> Result<KeyMaterial, JwtError> {
