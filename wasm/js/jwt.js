@@ -59,40 +59,36 @@ export async function verifyPrepared(prepared, cache) {
   // refused) answers `[DONE, { header, claims }]` or throws; freed either way.
   const [finish, id, data, signature] = prepared;
   try {
-    const subtle = globalThis.crypto?.subtle;
-    if (typeof subtle !== "object" || subtle === null) {
-      throw invalid("crypto.subtle is unavailable (it needs a secure context: https or localhost)");
-    }
-    // `[CryptoKey, verify's algorithm]`, imported once per identity.
-    const key = (id === undefined ? undefined : cache.get(id)) ?? (await importKey(subtle, finish, id, cache));
-    let verdict;
-    if (key !== undefined) {
-      try {
-        verdict = (await subtle.verify(key[1], key[0], signature, data)) === true;
-      } catch {
-        // A signature WebCrypto cannot even check is not a valid one.
-        verdict = false;
-      }
-    }
-    return finish.next(verdict)[1];
+    return finish.next(await webCrypto(finish, id, data, signature, cache))[1];
   } finally {
     finish.free();
   }
 }
 
-/** The key `finish` names, imported and kept in `cache` under `id` (unless `undefined`, a
- * secret); `undefined` when WebCrypto refused it (say Ed25519 without Secure Curves:
- * jwt_invalid_key). */
-async function importKey(subtle, finish, id, cache) {
-  const [jwk, importAlgorithm, verifyAlgorithm] = finish.next(null);
-  let key;
-  try {
-    key = [await subtle.importKey("jwk", jwk, importAlgorithm, false, ["verify"]), verifyAlgorithm];
-  } catch {
-    return undefined;
+/** WebCrypto's verdict on a signature: whether it is valid, or `undefined` for a refused key. */
+async function webCrypto(finish, id, data, signature, cache) {
+  const subtle = globalThis.crypto?.subtle;
+  if (typeof subtle !== "object" || subtle === null) {
+    throw invalid("crypto.subtle is unavailable (it needs a secure context: https or localhost)");
   }
-  if (id !== undefined) rememberKey(cache, id, key);
-  return key;
+  // `[CryptoKey, verify's algorithm]`, imported once per identity.
+  let key = id === undefined ? undefined : cache.get(id);
+  if (key === undefined) {
+    const [jwk, importAlgorithm, verifyAlgorithm] = finish.next(null);
+    try {
+      key = [await subtle.importKey("jwk", jwk, importAlgorithm, false, ["verify"]), verifyAlgorithm];
+    } catch {
+      // WebCrypto refused the key (say Ed25519 without Secure Curves): jwt_invalid_key.
+      return undefined;
+    }
+    if (id !== undefined) rememberKey(cache, id, key);
+  }
+  try {
+    return (await subtle.verify(key[1], key[0], signature, data)) === true;
+  } catch {
+    // A signature WebCrypto cannot even check is not a valid one.
+    return false;
+  }
 }
 
 /** Keeps `key` under `id`; beyond Rust's KEY_CACHE_CAPACITY the oldest entry goes (FIFO). */
