@@ -44,7 +44,8 @@ export class RemoteJwks {
       // Throws for an undecodable token, a refused kid, or too many steps (core's bound).
       const step = this.#native.step(token, attempt);
       if (step === undefined) {
-        return verifyPrepared(this.#native.prepare(token, verifyArgs(options)), this.#keys);
+        // `prepare` verifies the token `step` has just decoded.
+        return verifyPrepared(this.#native.prepare(verifyArgs(options)), this.#keys);
       }
       if (typeof step !== "number") this.#start(step);
       const id = typeof step === "number" ? step : step[0];

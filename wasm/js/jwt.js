@@ -54,26 +54,29 @@ export function verifyArgs(options) {
  */
 export async function verifyPrepared(prepared, cache) {
   if (!Array.isArray(prepared)) return prepared;
-  // `finish` is a `__VendorCall`: one `next` with WebCrypto's verdict (`undefined` when the key
-  // was refused) answers `[DONE, { header, claims }]` or throws; freed either way.
-  const [finish, id, jwk, importAlgorithm, verifyAlgorithm, data, signature] = prepared;
+  // `finish` is a `__VendorCall`: `next(null)` gives the key's WebCrypto form (asked only for a
+  // key `cache` lacks), then one `next` with WebCrypto's verdict (`undefined` when the key was
+  // refused) answers `[DONE, { header, claims }]` or throws; freed either way.
+  const [finish, id, data, signature] = prepared;
   try {
-    return finish.next(await webCrypto(id, jwk, importAlgorithm, verifyAlgorithm, data, signature, cache))[1];
+    return finish.next(await webCrypto(finish, id, data, signature, cache))[1];
   } finally {
     finish.free();
   }
 }
 
 /** WebCrypto's verdict on a signature: whether it is valid, or `undefined` for a refused key. */
-async function webCrypto(id, jwk, importAlgorithm, verifyAlgorithm, data, signature, cache) {
+async function webCrypto(finish, id, data, signature, cache) {
   const subtle = globalThis.crypto?.subtle;
   if (typeof subtle !== "object" || subtle === null) {
     throw invalid("crypto.subtle is unavailable (it needs a secure context: https or localhost)");
   }
+  // `[CryptoKey, verify's algorithm]`, imported once per identity.
   let key = id === undefined ? undefined : cache.get(id);
   if (key === undefined) {
+    const [jwk, importAlgorithm, verifyAlgorithm] = finish.next(null);
     try {
-      key = await subtle.importKey("jwk", JSON.parse(jwk), JSON.parse(importAlgorithm), false, ["verify"]);
+      key = [await subtle.importKey("jwk", jwk, importAlgorithm, false, ["verify"]), verifyAlgorithm];
     } catch {
       // WebCrypto refused the key (say Ed25519 without Secure Curves): jwt_invalid_key.
       return undefined;
@@ -81,7 +84,7 @@ async function webCrypto(id, jwk, importAlgorithm, verifyAlgorithm, data, signat
     if (id !== undefined) rememberKey(cache, id, key);
   }
   try {
-    return (await subtle.verify(JSON.parse(verifyAlgorithm), key, signature, data)) === true;
+    return (await subtle.verify(key[1], key[0], signature, data)) === true;
   } catch {
     // A signature WebCrypto cannot even check is not a valid one.
     return false;

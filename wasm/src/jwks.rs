@@ -10,10 +10,11 @@
 use crate::convert::now;
 use crate::errors::{JsResult, Thrown};
 use crate::exchange::{request_to_js, response_from_js};
-use crate::jwt::prepared;
+use crate::jwt::{prepared, validation, KeyIds};
 use js_sys::Array;
 use tokensmith::jwt::{
-    decode_unverified, JwksFetch, JwksRefresh, JwksStep, JwtError, MAX_STEPS_PER_TOKEN,
+    decode_unverified, JwksFetch, JwksRefresh, JwksStep, JwtError, UnverifiedJwt,
+    MAX_STEPS_PER_TOKEN,
 };
 use tokensmith::UnixMillis;
 use wasm_bindgen::prelude::*;
@@ -27,6 +28,10 @@ pub struct Jwks {
     /// The fetch `jwks.js` is running: core's handle, and when it was started (the time its
     /// answer is read at, e.g. for a `Retry-After` date).
     fetch: Option<(JwksFetch, UnixMillis)>,
+    /// The token of the last `step` that answered "verify", decoded, for [`Jwks::prepare`].
+    decoded: Option<UnverifiedJwt>,
+    /// The identities of the held set's keys (`crate::jwt`); a new set starts without.
+    ids: KeyIds,
 }
 
 #[wasm_bindgen(js_class = "__Jwks")]
@@ -40,6 +45,8 @@ impl Jwks {
             timeout_ms: crate::vendor::timeout_or_default(timeout_ms),
             refresh: JwksRefresh::default(),
             fetch: None,
+            decoded: None,
+            ids: KeyIds::default(),
         }
     }
 
@@ -52,13 +59,17 @@ impl Jwks {
     /// Throws the token's `JwtError` if it cannot be decoded, and `jwt_key_not_found` for a
     /// `kid` the set lacks once no refetch is allowed, or after [`MAX_STEPS_PER_TOKEN`] steps.
     pub fn step(&mut self, token: &str, attempt: u32) -> JsResult<JsValue> {
+        self.decoded = None;
         let jwt = decode_unverified(token)?;
         if attempt as usize >= MAX_STEPS_PER_TOKEN {
             return Err(JwtError::KeyNotFound.into());
         }
         let at = now();
         Ok(match self.refresh.step(jwt.kid(), at) {
-            JwksStep::Use(_) => JsValue::UNDEFINED,
+            JwksStep::Use(_) => {
+                self.decoded = Some(jwt);
+                JsValue::UNDEFINED
+            }
             // Flight ids count fetches from 1: far below 2^53, exact as a JS number.
             JwksStep::Wait(wait) => JsValue::from(wait.flight_id() as f64),
             JwksStep::Fetch(fetch) => {
@@ -87,17 +98,23 @@ impl Jwks {
             Err(error) => Err(self.refresh.fetch_failed(fetch, error)),
         };
         match stored {
-            Ok(()) => JsValue::UNDEFINED,
+            Ok(()) => {
+                self.ids = KeyIds::default();
+                JsValue::UNDEFINED
+            }
             Err(error) => Thrown::from(error).into(),
         }
     }
 
-    /// [`crate::jwt::prepare_verify`] with the set held here (`step` answered `undefined`).
-    pub fn prepare(&self, token: &str, options: &Array) -> JsResult<JsValue> {
-        match self.refresh.keys() {
-            Some(keys) => prepared(token, keys, options),
-            // `step` answers `undefined` only with a set held.
-            None => Err(JwtError::KeyNotFound.into()),
+    /// [`crate::jwt::prepare_verify`] for the token `step` has just answered `undefined` for
+    /// (decoded once, there), with the set held here.
+    pub fn prepare(&mut self, options: &Array) -> JsResult<JsValue> {
+        let (validation, at) = validation(options)?;
+        match (self.decoded.take(), self.refresh.keys()) {
+            (Some(jwt), Some(keys)) => prepared(jwt, keys, &mut self.ids, validation, at),
+            // `step` answers `undefined` only with a set held, and `jwks.js` calls `prepare`
+            // right after that answer.
+            _ => Err(JwtError::KeyNotFound.into()),
         }
     }
 }

@@ -1,25 +1,34 @@
 //! `decodeJwt`, and the synchronous halves of `verifyJwt` (`wasm/js/jwt.js`): core decides,
 //! WebCrypto computes.
 //!
-//! [`prepare_verify`] runs [`tokensmith::jwt::webcrypto::prepare`] (decode, header rules,
+//! [`prepare_verify`] runs [`tokensmith::jwt::webcrypto::check`] (decode, header rules,
 //! allowlist, key selection; HS256 verified right there in Rust). For RSA, ECDSA, EdDSA, HS384 and
-//! HS512 (SHA-512 stays out of the wasm module) it hands `jwt.js` what `crypto.subtle.importKey` +
-//! `verify` need and a [`JwtFinish`] (a `__VendorCall`), whose `next` applies
-//! [`WebCryptoVerify::finish`] (claim rules of RFC 7519 §4.1) to WebCrypto's answer. The wasm
-//! links no asymmetric crypto: browsers and Node ≥ 20 ship it in `crypto.subtle`.
+//! HS512 (SHA-512 stays out of the wasm module) it hands `jwt.js` the signed bytes, the signature,
+//! the key's identity and a [`JwtFinish`] (a `__VendorCall`), whose `next` gives the key's
+//! WebCrypto form when `jwt.js` has to import it, then applies [`SignatureCheck::finish`] (claim
+//! rules of RFC 7519 §4.1) to WebCrypto's answer. The wasm links no asymmetric crypto: browsers
+//! and Node ≥ 20 ship it in `crypto.subtle`.
 //!
 //! `jwt.js` keeps the imported public keys (`CryptoKey`s) in a `Map` by the identity given here
 //! (at most [`KEY_CACHE_CAPACITY`]), so a repeated verify with the same key skips `importKey`
-//! (about 50 µs for RSA, 120 µs for P-256 in Node 22).
+//! (about 50 µs for RSA, 120 µs for P-256 in Node 22); the key sets and identities kept here
+//! ([`keys`]) spare it the parse of the set and the making of the key's WebCrypto form.
+
+mod keys;
 
 use crate::errors::JsResult;
 use crate::vendor::{step, Call, VendorCall, DONE};
 use js_sys::{Array, Uint8Array, JSON};
+pub(crate) use keys::KeyIds;
+use keys::KEY_SETS;
+use std::rc::Rc;
 use tokensmith::json::{self, Duplicates, Map};
-use tokensmith::jwt::webcrypto::{prepare, Prepared, WebCryptoVerify};
+use tokensmith::jwt::webcrypto::{check, webcrypto_key_json, Checked, SignatureCheck};
 use tokensmith::jwt::{
-    decode_unverified, Algorithm, Jwk, JwtError, KeySet, Validation, DEFAULT_LEEWAY_SECS,
+    decode_unverified, Algorithm, Jwk, JwtError, KeyFamily, KeySet, UnverifiedJwt, Validation,
+    DEFAULT_LEEWAY_SECS,
 };
+use tokensmith::secret::Secret;
 use tokensmith::UnixMillis;
 use wasm_bindgen::prelude::*;
 
@@ -51,55 +60,60 @@ pub fn key_cache_capacity() -> usize {
 /// [`validation`] (`verifyArgs` of `jwt.js`, which checks their types).
 ///
 /// Returns `{ header, claims }` when the token is verified already (HS256), else the array
-/// `[finish, keyId, jwk, importAlgorithm, verifyAlgorithm, signingInput, signature]`: a
-/// [`JwtFinish`], the imported key's cache identity (`undefined` for a shared secret, which is
-/// never kept), the JWK, `importKey`'s and `verify`'s algorithm parameters (JSON text each), and
-/// the signed bytes and the signature (`Uint8Array`s). Throws `JwtError` for a token or key set
-/// core refuses.
+/// `[finish, keyId, signingInput, signature]`: a [`JwtFinish`], the key's identity (`undefined`
+/// for a shared secret, which is never kept), and the signed bytes and the signature
+/// (`Uint8Array`s). Throws `JwtError` for a key set, options or a token core refuses (in that
+/// order).
 #[wasm_bindgen(js_name = "__prepareVerify", skip_typescript)]
 pub fn prepare_verify(token: &str, keys: &str, options: &Array) -> JsResult<JsValue> {
-    let keys = key_set(keys)?;
-    prepared(token, &keys, options)
+    KEY_SETS.with_borrow_mut(|sets| {
+        let (keys, ids) = sets.get(keys, key_set)?;
+        let (validation, at) = validation(options)?;
+        prepared(decode_unverified(token)?, keys, ids, validation, at)
+    })
 }
 
-/// [`prepare_verify`] with the key set and the validation options already built (`RemoteJwks`
-/// passes its fetched set).
-pub(crate) fn prepared(token: &str, keys: &KeySet, options: &Array) -> JsResult<JsValue> {
-    let (validation, at) = validation(options)?;
-    let pending = match prepare(token, keys, &validation, at)? {
-        Prepared::Verified(jwt) => return Ok(header_and_claims(&jwt.header, &jwt.claims)),
-        Prepared::NeedsWebCrypto(pending) => pending,
+/// [`prepare_verify`] with the token decoded, the key set and its identities, and the
+/// validation options built (`RemoteJwks` passes its fetched set).
+pub(crate) fn prepared(
+    jwt: UnverifiedJwt,
+    keys: &KeySet,
+    ids: &mut KeyIds,
+    validation: Validation,
+    at: UnixMillis,
+) -> JsResult<JsValue> {
+    let pending = match check(jwt, keys, &validation, at)? {
+        Checked::Verified(jwt) => return Ok(header_and_claims(&jwt.header, &jwt.claims)),
+        Checked::NeedsWebCrypto(pending) => pending,
     };
-    // The key's identity: the import algorithm and the public JWK (one JWK may be imported for
-    // RSASSA-PKCS1-v1_5 and RSA-PSS, or with different hashes). The usage is always "verify".
-    // HS384/HS512: no identity, the secret must not become a cache key; the key is the secret
-    // JWK (core keeps it out of `jwk_json`).
-    let (id, jwk) = match &pending.secret_jwk_json {
-        Some(secret) => (JsValue::UNDEFINED, secret.expose_secret().into()),
-        None => (
-            format!("{}\n{}", pending.import_params_json, pending.jwk_json).into(),
-            pending.jwk_json.as_str().into(),
-        ),
+    // HS384/HS512: no identity, the secret must not become a cache key.
+    let (id, form) = match pending.alg.family() {
+        KeyFamily::Hmac => {
+            let form = webcrypto_key_json(&keys.keys()[pending.key_index], pending.alg);
+            (JsValue::UNDEFINED, Form::Secret(Secret::new(form)))
+        }
+        _ => {
+            let (id, form) = ids.get(keys, pending.key_index, pending.alg);
+            (id.into(), Form::Public(form))
+        }
     };
-    let items = [
-        id,
-        jwk,
-        pending.import_params_json.as_str().into(),
-        pending.verify_params_json.as_str().into(),
-        Uint8Array::from(pending.signing_input.as_slice()).into(),
-        Uint8Array::from(pending.signature.as_slice()).into(),
-    ];
+    let data = Uint8Array::from(pending.signing_input.as_slice());
+    let signature = Uint8Array::from(pending.signature.as_slice());
     let finish = VendorCall(Call::Jwt(JwtFinish {
         pending: Some(pending),
+        form,
         validation,
         at,
     }));
-    let out = Array::new();
-    out.push(&finish.into());
-    for item in items {
-        out.push(&item);
-    }
+    let out = Array::of3(&finish.into(), &id, &data);
+    out.push(&signature);
     Ok(out.into())
+}
+
+/// A key's WebCrypto form ([`webcrypto_key_json`]); a shared secret's stays a [`Secret`].
+enum Form {
+    Public(Rc<String>),
+    Secret(Secret),
 }
 
 /// Step 2 of `verifyJwt`: what remains of one token once WebCrypto has answered. Handed to JS
@@ -107,17 +121,27 @@ pub(crate) fn prepared(token: &str, keys: &KeySet, options: &Array) -> JsResult<
 /// cost its own glue).
 pub(crate) struct JwtFinish {
     /// `None` once answered.
-    pending: Option<WebCryptoVerify>,
+    pending: Option<SignatureCheck>,
+    form: Form,
     validation: Validation,
     at: UnixMillis,
 }
 
 impl JwtFinish {
-    /// `verdict`: what `crypto.subtle.verify` resolved to (`false` also when it threw), or
-    /// `undefined` when `importKey` refused the key (for example Ed25519 in an engine without
-    /// Secure Curves: `jwt_invalid_key`). Returns `[DONE, { header, claims }]` or throws
-    /// `JwtError`.
+    /// `verdict`: `null` asks for the key's WebCrypto form, `[jwk, importAlgorithm,
+    /// verifyAlgorithm]` (`jwt.js` asks only for a key it has not imported); otherwise what
+    /// `crypto.subtle.verify` resolved to (`false` also when it threw), or `undefined` when
+    /// `importKey` refused the key (for example Ed25519 in an engine without Secure Curves:
+    /// `jwt_invalid_key`), answered with `[DONE, { header, claims }]` or thrown `JwtError`.
     pub(crate) fn next(&mut self, verdict: JsValue) -> JsResult<Array> {
+        if verdict.is_null() {
+            let form = match &self.form {
+                Form::Public(form) => form,
+                Form::Secret(secret) => secret.expose_secret(),
+            };
+            // Core writes valid JSON.
+            return Ok(JSON::parse(form).unwrap_or_default().unchecked_into());
+        }
         let pending = self.pending.take().ok_or(JwtError::InvalidKey(
             "this verification has already answered",
         ))?;
@@ -161,7 +185,7 @@ fn key_set(text: &str) -> JsResult<KeySet> {
 /// `verifyArgs` in `jwt.js`: one positional argument instead of nine keeps the export's glue
 /// small; the types are checked there (absent values are `undefined`, the lists arrays). The
 /// algorithm names are parsed here (RFC 7518 §3.1 names; `none` is refused).
-fn validation(options: &Array) -> JsResult<(Validation, UnixMillis)> {
+pub(crate) fn validation(options: &Array) -> JsResult<(Validation, UnixMillis)> {
     let strings = |i| {
         // An array of strings: `verifyArgs` makes it one. Read by index: `Array::iter` would
         // link one more js-sys import.
@@ -170,11 +194,10 @@ fn validation(options: &Array) -> JsResult<(Validation, UnixMillis)> {
             .filter_map(|j| list.get(j).as_string())
             .collect::<Vec<_>>()
     };
-    let algorithms = strings(0)
-        .iter()
-        .map(|name| Algorithm::parse(name))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut validation = Validation::new(&algorithms);
+    let mut validation = Validation::new(&[]);
+    for name in strings(0) {
+        validation.algorithms.push(Algorithm::parse(&name)?);
+    }
     validation.issuer = options.get(1).as_string();
     validation.audience = options.get(2).as_string();
     validation.leeway_secs = match options.get(3).as_f64() {

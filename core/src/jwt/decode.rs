@@ -55,6 +55,16 @@ impl UnverifiedJwt {
     pub fn signature(&self) -> &[u8] {
         &self.signature
     }
+
+    /// Header, claims, signing input and signature, moved out (no copy of the bytes).
+    pub(crate) fn into_parts(self) -> (Map, Map, Vec<u8>, Vec<u8>) {
+        (
+            self.header,
+            self.claims,
+            self.signing_input.into_bytes(),
+            self.signature,
+        )
+    }
 }
 
 /// The header and claims are what inspection shows; the signature is left out so that a token
@@ -79,25 +89,20 @@ pub fn decode_unverified(token: &str) -> Result<UnverifiedJwt, JwtError> {
     if token.len() > MAX_TOKEN_LEN {
         return Err(JwtError::TooLarge);
     }
-    let segments = token.split('.').count();
-    match segments {
-        3 => {}
-        // RFC 7516 §7.1: header.encrypted_key.iv.ciphertext.tag
-        5 => return Err(JwtError::Encrypted),
-        _ => {
-            return Err(JwtError::Malformed(
-                "a signed JWT has exactly three segments separated by '.'",
-            ))
-        }
-    }
-    let mut parts = token.splitn(3, '.');
+    const MALFORMED: JwtError =
+        JwtError::Malformed("a signed JWT has exactly three segments separated by '.'");
+    let mut parts = token.split('.');
     let (Some(header_b64), Some(payload_b64), Some(signature_b64)) =
         (parts.next(), parts.next(), parts.next())
     else {
-        return Err(JwtError::Malformed(
-            "a signed JWT has exactly three segments separated by '.'",
-        ));
+        return Err(MALFORMED);
     };
+    match parts.count() {
+        0 => {}
+        // RFC 7516 §7.1: header.encrypted_key.iv.ciphertext.tag
+        2 => return Err(JwtError::Encrypted),
+        _ => return Err(MALFORMED),
+    }
 
     let header_bytes = B64
         .decode(header_b64)

@@ -9,7 +9,7 @@
 use super::algorithm::Algorithm;
 use super::decode::UnverifiedJwt;
 use super::error::JwtError;
-use super::jwk::{Jwk, KeySet};
+use super::jwk::KeySet;
 use crate::json::{Map, Value};
 use crate::time::UnixMillis;
 
@@ -78,15 +78,16 @@ pub struct VerifiedJwt {
 }
 
 /// The header checks, then the key: allowlist, `crit`, key selection by `kid` and key type.
+/// Returns the algorithm and the selected key's position in `keys.keys()`.
 ///
 /// Every allowed algorithm must be usable with some key of the set: an allowlist such as
 /// `[RS256, HS256]` with only RSA keys is the configuration behind key-confusion attacks and is
 /// refused whatever the token says.
-pub(crate) fn check_header_and_select_key<'k>(
+pub(crate) fn check_header_and_select_key(
     jwt: &UnverifiedJwt,
-    keys: &'k KeySet,
+    keys: &KeySet,
     validation: &Validation,
-) -> Result<(Algorithm, &'k Jwk), JwtError> {
+) -> Result<(Algorithm, usize), JwtError> {
     if validation.algorithms.is_empty() {
         return Err(JwtError::EmptyAllowlist);
     }
@@ -103,14 +104,14 @@ pub(crate) fn check_header_and_select_key<'k>(
         Some(Value::String(kid)) => Some(kid.as_str()),
         Some(_) => return Err(JwtError::Malformed("the header's \"kid\" is not a string")),
     };
-    let key = keys.select(kid, alg)?;
-    if let Some(secret) = key.hmac_secret() {
+    let index = keys.select(kid, alg)?;
+    if let Some(secret) = keys.keys()[index].hmac_secret() {
         // RFC 7518 §3.2: an HMAC key at least as long as the hash output.
         if secret.len() < alg.min_hmac_key_len() {
             return Err(JwtError::WeakKey);
         }
     }
-    Ok((alg, key))
+    Ok((alg, index))
 }
 
 /// RFC 7515 §4.1.11: `crit` is a non-empty array of names, each present in the header, and the
@@ -151,7 +152,7 @@ pub fn validate_claims(
     numeric_date(claims, "iat")?;
     for name in ["iss", "sub", "jti"] {
         if claims.get(name).is_some_and(|v| !v.is_string()) {
-            return Err(JwtError::InvalidClaim(static_name(name)));
+            return Err(JwtError::InvalidClaim(name));
         }
     }
 
@@ -186,18 +187,21 @@ pub fn validate_claims(
 /// RFC 7519 §4.1.3: `aud` is a string or an array of strings; the token is for us only when one
 /// of them equals our audience exactly.
 fn check_audience(aud: Option<&Value>, expected: Option<&str>) -> Result<(), JwtError> {
-    let values: Vec<&str> = match aud {
-        None => Vec::new(),
-        Some(Value::String(s)) => vec![s.as_str()],
+    // Whether `aud` names our audience (checked whatever `expected` is: a malformed `aud` is an
+    // error either way).
+    let ours = expected.unwrap_or_default();
+    let named = match aud {
+        None => false,
+        Some(Value::String(s)) => s == ours,
         Some(Value::Array(items)) => {
-            let mut out = Vec::with_capacity(items.len());
+            let mut named = false;
             for item in items {
                 match item {
-                    Value::String(s) => out.push(s.as_str()),
+                    Value::String(s) => named |= s == ours,
                     _ => return Err(JwtError::InvalidClaim("aud")),
                 }
             }
-            out
+            named
         }
         Some(_) => return Err(JwtError::InvalidClaim("aud")),
     };
@@ -205,7 +209,7 @@ fn check_audience(aud: Option<&Value>, expected: Option<&str>) -> Result<(), Jwt
         (None, None) => Ok(()),
         (None, Some(_)) => Err(JwtError::Audience),
         (Some(_), None) => Err(JwtError::MissingClaim("aud")),
-        (Some(ours), Some(_)) if values.contains(&ours) => Ok(()),
+        (Some(_), Some(_)) if named => Ok(()),
         (Some(_), Some(_)) => Err(JwtError::Audience),
     }
 }
@@ -229,14 +233,6 @@ fn numeric_date(claims: &Map, name: &'static str) -> Result<Option<i64>, JwtErro
     #[allow(clippy::cast_possible_truncation)]
     let ms = (secs * 1000.0) as i64;
     Ok(Some(ms))
-}
-
-fn static_name(name: &str) -> &'static str {
-    match name {
-        "iss" => "iss",
-        "sub" => "sub",
-        _ => "jti",
-    }
 }
 
 #[cfg(test)]

@@ -25,7 +25,8 @@ pub fn verify(
     now: UnixMillis,
 ) -> Result<VerifiedJwt, JwtError> {
     let jwt = decode_unverified(token)?;
-    let (alg, key) = check_header_and_select_key(&jwt, keys, validation)?;
+    let (alg, index) = check_header_and_select_key(&jwt, keys, validation)?;
+    let key = &keys.keys()[index];
     let valid = match (key.hmac_secret(), key.public_components()) {
         (Some(secret), _) => hs::verify(alg, secret, jwt.signing_input(), jwt.signature()),
         (None, Some(public)) => {

@@ -7,15 +7,20 @@
 //! 2. The binding calls WebCrypto, then [`WebCryptoVerify::finish`] with the boolean result, which
 //!    applies the claim rules of `validation.rs`: the same rules as the native [`verify`].
 //!
+//! [`check`] and [`SignatureCheck`] are the same two steps for a binding that keeps the keys it
+//! imported: step 1 names the selected key by its position in the set instead of spelling it out,
+//! and [`webcrypto_key_json`] gives a key's WebCrypto form, once, when the binding imports it.
+//!
 //! [`verify`]: https://docs.rs/tokensmith (native builds: `tokensmith::jwt::verify`)
 
 use super::algorithm::Algorithm;
-use super::decode::decode_unverified;
+use super::decode::{decode_unverified, UnverifiedJwt};
 use super::error::JwtError;
 use super::hs;
+use super::jwk::Jwk;
 use super::validation::{check_header_and_select_key, validate_claims, Validation, VerifiedJwt};
 use super::KeySet;
-use crate::json::{object, Map, Value};
+use crate::json::Map;
 use crate::secret::Secret;
 use crate::time::UnixMillis;
 
@@ -41,9 +46,9 @@ pub struct WebCryptoVerify {
     /// `importKey("jwk", …)`, used instead of `jwk_json`. `None` for public keys.
     pub secret_jwk_json: Option<Secret>,
     /// The `algorithm` argument of `importKey` (JSON text), e.g.
-    /// `{"name":"RSASSA-PKCS1-v1_5","hash":"SHA-256"}`.
+    /// `{"hash":"SHA-256","name":"RSASSA-PKCS1-v1_5"}`.
     pub import_params_json: String,
-    /// The `algorithm` argument of `verify` (JSON text), e.g. `{"name":"ECDSA","hash":"SHA-256"}`.
+    /// The `algorithm` argument of `verify` (JSON text), e.g. `{"hash":"SHA-256","name":"ECDSA"}`.
     pub verify_params_json: String,
     /// The bytes that were signed (RFC 7515 §5.1).
     pub signing_input: Vec<u8>,
@@ -61,8 +66,90 @@ pub fn prepare(
     validation: &Validation,
     now: UnixMillis,
 ) -> Result<Prepared, JwtError> {
-    let jwt = decode_unverified(token)?;
-    let (alg, key) = check_header_and_select_key(&jwt, keys, validation)?;
+    let check = match check(decode_unverified(token)?, keys, validation, now)? {
+        Checked::Verified(jwt) => return Ok(Prepared::Verified(jwt)),
+        Checked::NeedsWebCrypto(check) => check,
+    };
+    let key = &keys.keys()[check.key_index];
+    let (import_params_json, verify_params_json) = webcrypto_params(check.alg);
+    let jwk = key.to_public_json();
+    let (jwk_json, secret_jwk_json) = match key.hmac_secret() {
+        Some(_) => (r#"{"kty":"oct"}"#.to_owned(), Some(Secret::new(jwk))),
+        None => (jwk, None),
+    };
+    Ok(Prepared::NeedsWebCrypto(WebCryptoVerify {
+        alg: check.alg,
+        jwk_json,
+        secret_jwk_json,
+        import_params_json: import_params_json.to_owned(),
+        verify_params_json: verify_params_json.to_owned(),
+        signing_input: check.signing_input,
+        signature: check.signature,
+        header: check.header,
+        claims: check.claims,
+    }))
+}
+
+impl WebCryptoVerify {
+    /// Step 2: `signature_valid` is what `crypto.subtle.verify` returned. Applies the claim rules.
+    pub fn finish(
+        self,
+        signature_valid: bool,
+        validation: &Validation,
+        now: UnixMillis,
+    ) -> Result<VerifiedJwt, JwtError> {
+        finish(signature_valid, self.header, self.claims, validation, now)
+    }
+}
+
+/// The result of [`check`]: [`prepare`] without the key's WebCrypto form, for a binding that
+/// keeps imported keys and asks for that form ([`webcrypto_key_json`]) only for a key it lacks.
+#[derive(Debug)]
+pub enum Checked {
+    /// An HS256 token, verified and validated in Rust; nothing is left to do.
+    Verified(VerifiedJwt),
+    /// Any other algorithm: verify the signature with WebCrypto, then call `finish`.
+    NeedsWebCrypto(SignatureCheck),
+}
+
+/// One token's signature for WebCrypto to check: the bytes, and which key of the set (with
+/// [`SignatureCheck::alg`], the key's identity within that set).
+#[derive(Debug)]
+pub struct SignatureCheck {
+    /// The token's algorithm, already checked against the allowlist and the key.
+    pub alg: Algorithm,
+    /// The selected key's position in [`KeySet::keys`].
+    pub key_index: usize,
+    /// The bytes that were signed (RFC 7515 §5.1).
+    pub signing_input: Vec<u8>,
+    /// The signature bytes (ECDSA in the `r || s` form of RFC 7518 §3.4, as WebCrypto wants).
+    pub signature: Vec<u8>,
+    header: Map,
+    claims: Map,
+}
+
+impl SignatureCheck {
+    /// Step 2: `signature_valid` is what `crypto.subtle.verify` returned. Applies the claim rules.
+    pub fn finish(
+        self,
+        signature_valid: bool,
+        validation: &Validation,
+        now: UnixMillis,
+    ) -> Result<VerifiedJwt, JwtError> {
+        finish(signature_valid, self.header, self.claims, validation, now)
+    }
+}
+
+/// Step 1 for a decoded token: header rules, key selection, HS256 verified here. See the module
+/// docs.
+pub fn check(
+    jwt: UnverifiedJwt,
+    keys: &KeySet,
+    validation: &Validation,
+    now: UnixMillis,
+) -> Result<Checked, JwtError> {
+    let (alg, key_index) = check_header_and_select_key(&jwt, keys, validation)?;
+    let key = &keys.keys()[key_index];
     // HS256 is checked here, synchronously. HS384 and HS512 go to WebCrypto like the asymmetric
     // algorithms: verifying them in Rust would link SHA-512 (which SHA-384 is built on) into the
     // wasm module for these two alone.
@@ -71,7 +158,7 @@ pub fn prepare(
             return Err(JwtError::Signature);
         }
         validate_claims(&jwt.claims, validation, now)?;
-        return Ok(Prepared::Verified(VerifiedJwt {
+        return Ok(Checked::Verified(VerifiedJwt {
             header: jwt.header,
             claims: jwt.claims,
         }));
@@ -87,90 +174,86 @@ pub fn prepare(
     if expected_len.is_some_and(|n| jwt.signature().len() != n) {
         return Err(JwtError::Signature);
     }
-    let (import, verify) = webcrypto_params(alg);
-    Ok(Prepared::NeedsWebCrypto(WebCryptoVerify {
+    let (header, claims, signing_input, signature) = jwt.into_parts();
+    Ok(Checked::NeedsWebCrypto(SignatureCheck {
         alg,
-        jwk_json: if key.hmac_secret().is_some() {
-            r#"{"kty":"oct"}"#.to_owned()
-        } else {
-            key.to_public_json()
-        },
-        secret_jwk_json: key.hmac_secret().map(|_| Secret::new(key.to_public_json())),
-        import_params_json: import.to_json(),
-        verify_params_json: verify.to_json(),
-        signing_input: jwt.signing_input().to_vec(),
-        signature: jwt.signature().to_vec(),
-        header: jwt.header,
-        claims: jwt.claims,
+        key_index,
+        signing_input,
+        signature,
+        header,
+        claims,
     }))
 }
 
-impl WebCryptoVerify {
-    /// Step 2: `signature_valid` is what `crypto.subtle.verify` returned. Applies the claim rules.
-    pub fn finish(
-        self,
-        signature_valid: bool,
-        validation: &Validation,
-        now: UnixMillis,
-    ) -> Result<VerifiedJwt, JwtError> {
-        if !signature_valid {
-            return Err(JwtError::Signature);
-        }
-        validate_claims(&self.claims, validation, now)?;
-        Ok(VerifiedJwt {
-            header: self.header,
-            claims: self.claims,
-        })
+/// The signature first (an invalid one is [`JwtError::Signature`] whatever the claims say),
+/// then the claim rules.
+fn finish(
+    signature_valid: bool,
+    header: Map,
+    claims: Map,
+    validation: &Validation,
+    now: UnixMillis,
+) -> Result<VerifiedJwt, JwtError> {
+    if !signature_valid {
+        return Err(JwtError::Signature);
     }
+    validate_claims(&claims, validation, now)?;
+    Ok(VerifiedJwt { header, claims })
+}
+
+/// A key the way WebCrypto takes it for verifying `alg` (which [`check`] has matched to the key's
+/// type): the JSON text of `[jwk, importAlgorithm, verifyAlgorithm]`, the arguments of
+/// `crypto.subtle.importKey("jwk", jwk, importAlgorithm, …)` and of `crypto.subtle.verify`. For
+/// an HMAC key the JWK holds the secret (`{"k":…,"kty":"oct"}`): keep the text as secret as the
+/// key.
+pub fn webcrypto_key_json(key: &Jwk, alg: Algorithm) -> String {
+    let (import, verify) = webcrypto_params(alg);
+    format!("[{},{import},{verify}]", key.to_public_json())
 }
 
 /// WebCrypto's `importKey` and `verify` algorithm parameters for a JWS algorithm
-/// (W3C Web Cryptography API §20 RSASSA-PKCS1-v1_5, §21 RSA-PSS, §23 ECDSA, Secure Curves Ed25519).
-fn webcrypto_params(alg: Algorithm) -> (Value, Value) {
-    let hash = alg.webcrypto_hash().unwrap_or("SHA-256");
+/// (W3C Web Cryptography API §20 RSASSA-PKCS1-v1_5, §21 RSA-PSS, §23 ECDSA, Secure Curves Ed25519),
+/// as JSON objects with their members in name order.
+fn webcrypto_params(alg: Algorithm) -> (&'static str, &'static str) {
     match alg {
-        Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512 => (
-            object(vec![
-                ("name", "RSASSA-PKCS1-v1_5".into()),
-                ("hash", hash.into()),
-            ]),
-            object(vec![("name", "RSASSA-PKCS1-v1_5".into())]),
+        Algorithm::RS256 => (
+            r#"{"hash":"SHA-256","name":"RSASSA-PKCS1-v1_5"}"#,
+            r#"{"name":"RSASSA-PKCS1-v1_5"}"#,
+        ),
+        Algorithm::RS384 => (
+            r#"{"hash":"SHA-384","name":"RSASSA-PKCS1-v1_5"}"#,
+            r#"{"name":"RSASSA-PKCS1-v1_5"}"#,
+        ),
+        Algorithm::RS512 => (
+            r#"{"hash":"SHA-512","name":"RSASSA-PKCS1-v1_5"}"#,
+            r#"{"name":"RSASSA-PKCS1-v1_5"}"#,
         ),
         // RFC 7518 §3.5: the salt is as long as the hash output.
-        Algorithm::PS256 | Algorithm::PS384 | Algorithm::PS512 => {
-            let salt = match alg {
-                Algorithm::PS384 => 48,
-                Algorithm::PS512 => 64,
-                _ => 32,
-            };
-            (
-                object(vec![("name", "RSA-PSS".into()), ("hash", hash.into())]),
-                object(vec![
-                    ("name", "RSA-PSS".into()),
-                    ("saltLength", salt.into()),
-                ]),
-            )
-        }
-        Algorithm::ES256 | Algorithm::ES384 => {
-            let curve = if alg == Algorithm::ES384 {
-                "P-384"
-            } else {
-                "P-256"
-            };
-            (
-                object(vec![("name", "ECDSA".into()), ("namedCurve", curve.into())]),
-                object(vec![("name", "ECDSA".into()), ("hash", hash.into())]),
-            )
-        }
-        Algorithm::EdDSA => (
-            object(vec![("name", "Ed25519".into())]),
-            object(vec![("name", "Ed25519".into())]),
+        Algorithm::PS256 => (
+            r#"{"hash":"SHA-256","name":"RSA-PSS"}"#,
+            r#"{"name":"RSA-PSS","saltLength":32}"#,
         ),
-        // HS384 and HS512 (see `prepare`); HS256 never reaches WebCrypto.
-        Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => (
-            object(vec![("name", "HMAC".into()), ("hash", hash.into())]),
-            object(vec![("name", "HMAC".into())]),
+        Algorithm::PS384 => (
+            r#"{"hash":"SHA-384","name":"RSA-PSS"}"#,
+            r#"{"name":"RSA-PSS","saltLength":48}"#,
         ),
+        Algorithm::PS512 => (
+            r#"{"hash":"SHA-512","name":"RSA-PSS"}"#,
+            r#"{"name":"RSA-PSS","saltLength":64}"#,
+        ),
+        Algorithm::ES256 => (
+            r#"{"name":"ECDSA","namedCurve":"P-256"}"#,
+            r#"{"hash":"SHA-256","name":"ECDSA"}"#,
+        ),
+        Algorithm::ES384 => (
+            r#"{"name":"ECDSA","namedCurve":"P-384"}"#,
+            r#"{"hash":"SHA-384","name":"ECDSA"}"#,
+        ),
+        Algorithm::EdDSA => (r#"{"name":"Ed25519"}"#, r#"{"name":"Ed25519"}"#),
+        // HS384 and HS512 (see `check`); HS256 never reaches WebCrypto.
+        Algorithm::HS256 => (r#"{"hash":"SHA-256","name":"HMAC"}"#, r#"{"name":"HMAC"}"#),
+        Algorithm::HS384 => (r#"{"hash":"SHA-384","name":"HMAC"}"#, r#"{"name":"HMAC"}"#),
+        Algorithm::HS512 => (r#"{"hash":"SHA-512","name":"HMAC"}"#, r#"{"name":"HMAC"}"#),
     }
 }
 
@@ -194,6 +277,107 @@ mod tests {
 
     fn keys() -> KeySet {
         KeySet::new(vec![Jwk::from_hmac_secret(SECRET, None).unwrap()])
+    }
+
+    /// The parameters are JSON objects with their members in name order, one per algorithm.
+    #[test]
+    fn webcrypto_params_are_sorted_json() {
+        let all = [
+            (
+                "HS384",
+                r#"{"hash":"SHA-384","name":"HMAC"}"#,
+                r#"{"name":"HMAC"}"#,
+            ),
+            (
+                "RS256",
+                r#"{"hash":"SHA-256","name":"RSASSA-PKCS1-v1_5"}"#,
+                r#"{"name":"RSASSA-PKCS1-v1_5"}"#,
+            ),
+            (
+                "PS512",
+                r#"{"hash":"SHA-512","name":"RSA-PSS"}"#,
+                r#"{"name":"RSA-PSS","saltLength":64}"#,
+            ),
+            (
+                "ES384",
+                r#"{"name":"ECDSA","namedCurve":"P-384"}"#,
+                r#"{"hash":"SHA-384","name":"ECDSA"}"#,
+            ),
+            ("EdDSA", r#"{"name":"Ed25519"}"#, r#"{"name":"Ed25519"}"#),
+        ];
+        for (alg, import, verify) in all {
+            let params = webcrypto_params(Algorithm::parse(alg).unwrap());
+            assert_eq!(params, (import, verify), "{alg}");
+        }
+        for alg in [
+            "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
+            "ES256", "ES384", "EdDSA",
+        ] {
+            let (i, v) = webcrypto_params(Algorithm::parse(alg).unwrap());
+            for text in [i, v] {
+                let value = crate::json::parse_str(text, crate::json::Duplicates::Reject);
+                assert_eq!(value.map(|v| v.to_json()).as_deref(), Ok(text), "{alg}");
+            }
+        }
+    }
+
+    /// `check` names the key `prepare` spells out, by its position in the set.
+    #[test]
+    fn check_names_the_key_prepare_spells_out() {
+        let alg = Algorithm::HS512;
+        let other = Jwk::from_hmac_secret(&[7u8; 64], Some("other")).unwrap();
+        let set = KeySet::new(vec![other, Jwk::from_hmac_secret(SECRET, None).unwrap()]);
+        let header = B64URL.encode(r#"{"alg":"HS512"}"#);
+        let claims = B64URL.encode(r#"{"exp":1700000060,"sub":"s"}"#);
+        let input = format!("{header}.{claims}");
+        let tag = hs::sign(alg, SECRET, input.as_bytes()).unwrap();
+        // Two HMAC keys and no `kid` to choose: refused. A set of that one key selects it.
+        let v = Validation::new(&[alg]);
+        let token = format!("{input}.{}", B64URL.encode(&tag));
+        let jwt = || decode_unverified(&token).unwrap();
+        assert_eq!(
+            check(jwt(), &set, &v, NOW).unwrap_err(),
+            JwtError::KeyNotFound
+        );
+        let set = KeySet::new(vec![set.keys()[1].clone()]);
+        let Checked::NeedsWebCrypto(step) = check(jwt(), &set, &v, NOW).unwrap() else {
+            panic!("HS512 verified in Rust");
+        };
+        assert_eq!((step.alg, step.key_index), (alg, 0));
+        assert_eq!(step.signing_input, input.as_bytes());
+        assert_eq!(step.signature, tag);
+        let Prepared::NeedsWebCrypto(spelled) = prepare(&token, &set, &v, NOW).unwrap() else {
+            panic!("HS512 verified in Rust");
+        };
+        let form = webcrypto_key_json(&set.keys()[step.key_index], step.alg);
+        let secret = spelled.secret_jwk_json.as_ref().unwrap().expose_secret();
+        let want = format!(
+            "[{secret},{},{}]",
+            spelled.import_params_json, spelled.verify_params_json
+        );
+        assert_eq!(form, want);
+        // The signature decides first, then the claims.
+        let late = NOW.as_millis() + 3_600_000;
+        let check_again = || match check(jwt(), &set, &v, NOW).unwrap() {
+            Checked::NeedsWebCrypto(step) => step,
+            Checked::Verified(_) => panic!("HS512 verified in Rust"),
+        };
+        assert_eq!(
+            check_again()
+                .finish(false, &v, UnixMillis(late))
+                .unwrap_err(),
+            JwtError::Signature
+        );
+        assert_eq!(
+            check_again()
+                .finish(true, &v, UnixMillis(late))
+                .unwrap_err(),
+            JwtError::Expired
+        );
+        assert_eq!(
+            check_again().finish(true, &v, NOW).unwrap().claims["sub"],
+            "s"
+        );
     }
 
     #[test]
