@@ -546,6 +546,37 @@ impl TokenClient {
         Ok(())
     }
 
+    /// The cache as JSON text (core's versioned export), for a store other than a file (the
+    /// npm package's `exportCache`). The tokens and `extra` only with `include_secrets=True`:
+    /// without them the text documents what was cached and imports nothing usable.
+    #[pyo3(signature = (*, include_secrets = false))]
+    fn export_cache<'py>(
+        &self,
+        py: Python<'py>,
+        include_secrets: bool,
+    ) -> PyResult<Bound<'py, PyString>> {
+        let json = self
+            .cache
+            .export(self.clock.now(py)?, ExportOptions { include_secrets })
+            .map_err(|e| to_py_err(py, &tokensmith::Error::from(e)))?;
+        // The text is the method's output: handing it to the caller is its purpose.
+        Ok(PyString::new(py, json.expose_secret()))
+    }
+
+    /// Loads an `export_cache` (or `save_cache`) text; expired entries are skipped. A corrupted
+    /// or newer-version text raises `CacheError` and leaves the cache as it was. Returns
+    /// `{"imported", "skipped"}`.
+    fn import_cache<'py>(&self, py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyDict>> {
+        let report = self
+            .cache
+            .import(text, self.clock.now(py)?)
+            .map_err(|e| to_py_err(py, &tokensmith::Error::from(e)))?;
+        let d = PyDict::new(py);
+        d.set_item("imported", report.imported)?;
+        d.set_item("skipped", report.skipped)?;
+        Ok(d)
+    }
+
     /// Loads tokens saved by `save_cache`; expired ones are skipped. A corrupted or newer-version
     /// file, or one that group or others may read or write (POSIX), raises `CacheError` and
     /// leaves the cache as it was. Returns `{"imported", "skipped"}`.

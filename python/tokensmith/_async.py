@@ -94,6 +94,18 @@ class AsyncTokenClient:
     def cache_stats(self) -> dict[str, int]:
         return self._client.cache_stats()
 
+    def clear_cache(self) -> None:
+        """See ``TokenClient.clear_cache``; no I/O, so not a coroutine."""
+        self._client.clear_cache()
+
+    def export_cache(self, *, include_secrets: bool = False) -> str:
+        """See ``TokenClient.export_cache``; no I/O, so not a coroutine."""
+        return self._client.export_cache(include_secrets=include_secrets)
+
+    def import_cache(self, text: str) -> dict[str, int]:
+        """See ``TokenClient.import_cache``; no I/O, so not a coroutine."""
+        return self._client.import_cache(text)
+
     async def save_cache(self, path: str | os.PathLike[str]) -> None:
         await _in_executor(functools.partial(self._client.save_cache, path))
 
