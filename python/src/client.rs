@@ -460,13 +460,15 @@ impl TokenClient {
     /// The token a refresh token gives (RFC 6749 §6), cached under that refresh token (an HMAC
     /// of it, never the token itself; core's `TokenSource`): concurrent calls with one refresh
     /// token send one request, and a refresh token presented again after the server rotated it
-    /// gets the token its exchange gave instead of a doomed request.
-    #[pyo3(signature = (refresh_token, scope = None))]
+    /// gets the token its exchange gave instead of a doomed request. `min_ttl`: seconds of
+    /// validity the caller needs, as for the other grants (the npm package's `minTtl`).
+    #[pyo3(signature = (refresh_token, scope = None, *, min_ttl = 0.0))]
     fn refresh(
         &self,
         py: Python<'_>,
         refresh_token: String,
         scope: Option<&Bound<'_, PyAny>>,
+        min_ttl: f64,
     ) -> PyResult<Py<PyToken>> {
         let grant = Grant::RefreshToken {
             refresh_token: Secret::new(refresh_token),
@@ -475,7 +477,7 @@ impl TokenClient {
         // A slot of its own, not kept in `slots`: the key (with its discriminator) lives in the
         // shared cache, which is where single flight and waiting happen.
         let slot = Slot::new(self.source(grant)?, None, self.clock.clone());
-        self.get(py, &slot, 0.0, false)
+        self.get(py, &slot, min_ttl, false)
     }
 
     /// Revokes a token at the client's `revocation_url` (RFC 7009 §2.1). `hint` is

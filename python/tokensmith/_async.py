@@ -77,8 +77,12 @@ class AsyncTokenClient:
             )
         )
 
-    async def refresh(self, refresh_token: str, scope: _Scope = None) -> Token:
-        return await _in_executor(functools.partial(self._client.refresh, refresh_token, scope))
+    async def refresh(
+        self, refresh_token: str, scope: _Scope = None, *, min_ttl: float = 0.0
+    ) -> Token:
+        return await _in_executor(
+            functools.partial(self._client.refresh, refresh_token, scope, min_ttl=min_ttl)
+        )
 
     async def revoke(self, token: str, hint: str | None = None) -> None:
         await _in_executor(functools.partial(self._client.revoke, token, hint))  # type: ignore[arg-type]

@@ -223,8 +223,9 @@ class TokenClient:
         min_ttl: float = 0.0,
         force: bool = False,
     ) -> Token: ...
-    def refresh(self, refresh_token: str, scope: _Scope = None) -> Token:
-        """The token ``refresh_token`` gives (RFC 6749 §6), cached under that refresh token."""
+    def refresh(self, refresh_token: str, scope: _Scope = None, *, min_ttl: float = 0.0) -> Token:
+        """The token ``refresh_token`` gives (RFC 6749 §6), cached under that refresh token;
+        renewed when it has less than ``min_ttl`` seconds left."""
     def revoke(
         self, token: str, hint: Literal["access_token", "refresh_token"] | None = None
     ) -> None:

@@ -146,6 +146,8 @@ for (const flavour of ["require (node condition)", "import (node condition)", "w
         for (const attribute of npmNames([...entry.attributes, ...base.attributes])) {
           assert.ok(attribute in err, `${entry.npm}.${attribute}`);
         }
+        // No response, no status: null as Python's None.
+        if (!["oauth", "response"].includes(entry.family)) assert.deepEqual([err.status, err.retryAfter], [null, null]);
       }
     });
 

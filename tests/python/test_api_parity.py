@@ -170,6 +170,9 @@ def test_each_family_raises_its_class_with_the_table_code(entry: dict[str, Any])
     base = next(e for e in ERRORS if e["python"] == "TokenError")
     for attribute in _python_names(entry["attributes"]) | _python_names(base["attributes"]):
         assert hasattr(caught.value, attribute), attribute
+    if entry["family"] not in ("oauth", "response"):
+        # No response, no status: None as npm's null.
+        assert (caught.value.status, caught.value.retry_after) == (None, None)
 
 
 @pytest.mark.parametrize(

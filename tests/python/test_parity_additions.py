@@ -1,7 +1,8 @@
 """The Python counterparts added for api-parity.json: ``pat_hint``, ``parse_token_response``,
 ``redact_request`` (the npm package's ``patHint``, ``parseTokenResponse``, ``redactRequest``),
-``TokenClient.export_cache`` / ``import_cache`` (``exportCache`` / ``importCache``) and the async
-client's ``clear_cache``. The expected values are the npm package's answers to the same input
+``TokenClient.export_cache`` / ``import_cache`` (``exportCache`` / ``importCache``),
+``refresh(min_ttl=)`` (``refresh(token, { minTtl })``) and the async client's ``clear_cache``.
+The expected values are the npm package's answers to the same input
 (tests/node/redact-request.test.mjs, tests/node/pat.test.mjs)."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 import urllib.parse
 
 import pytest
-from conftest import CLIENT_ID, CLIENT_SECRET
+from conftest import CLIENT_ID, CLIENT_SECRET, USER, USER_PASSWORD
 from token_server import TokenServer
 
 import tokensmith
@@ -118,3 +119,21 @@ def test_async_client_cache_methods(token_server: TokenServer) -> None:
         assert (await client.token()).access_token == first.access_token
 
     asyncio.run(scenario())
+
+
+def test_refresh_min_ttl_renews_a_token_too_short_for_the_caller(token_server: TokenServer) -> None:
+    client = tokensmith.TokenClient(token_server.url, CLIENT_ID, CLIENT_SECRET)
+    first = client.password(USER, USER_PASSWORD)
+    assert first.refresh_token is not None
+    refreshed = client.refresh(first.refresh_token)
+    before = token_server.count
+    # Cached under the refresh token: fresh enough for no minimum, and for one under its life.
+    assert client.refresh(first.refresh_token).access_token == refreshed.access_token
+    assert client.refresh(first.refresh_token, min_ttl=60).access_token == refreshed.access_token
+    assert token_server.count == before
+    # More than the token's whole life (3600 s): one new request, sent (core's rule) with the
+    # refresh token the server rotated to at the first exchange (RFC 6749 §6).
+    renewed = client.refresh(first.refresh_token, min_ttl=7200)
+    assert token_server.count == before + 1
+    assert renewed.access_token != refreshed.access_token
+    assert token_server.requests[-1]["form"]["refresh_token"] == refreshed.refresh_token

@@ -9,6 +9,10 @@ export class TokenError extends Error {
   constructor(message, code) {
     super(message);
     this.code = code;
+    // On every error, as in Python: null unless the error came from an HTTP response
+    // (`OAuthError`, `ResponseError` set them).
+    this.status = null;
+    this.retryAfter = null;
   }
 }
 
