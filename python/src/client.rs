@@ -568,10 +568,10 @@ impl TokenClient {
     /// Loads an `export_cache` (or `save_cache`) text; expired entries are skipped. A corrupted
     /// or newer-version text raises `CacheError` and leaves the cache as it was. Returns
     /// `{"imported", "skipped"}`.
-    fn import_cache<'py>(&self, py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyDict>> {
+    fn import_cache<'py>(&self, py: Python<'py>, json: &str) -> PyResult<Bound<'py, PyDict>> {
         let report = self
             .cache
-            .import(text, self.clock.now(py)?)
+            .import(json, self.clock.now(py)?)
             .map_err(|e| to_py_err(py, &tokensmith::Error::from(e)))?;
         let d = PyDict::new(py);
         d.set_item("imported", report.imported)?;

@@ -106,9 +106,9 @@ class AsyncTokenClient:
         """See ``TokenClient.export_cache``; no I/O, so not a coroutine."""
         return self._client.export_cache(include_secrets=include_secrets)
 
-    def import_cache(self, text: str) -> dict[str, int]:
+    def import_cache(self, json: str) -> dict[str, int]:
         """See ``TokenClient.import_cache``; no I/O, so not a coroutine."""
-        return self._client.import_cache(text)
+        return self._client.import_cache(json)
 
     async def save_cache(self, path: str | os.PathLike[str]) -> None:
         await _in_executor(functools.partial(self._client.save_cache, path))

@@ -243,7 +243,7 @@ class TokenClient:
     def export_cache(self, *, include_secrets: bool = False) -> str:
         """The cache as JSON text (the npm package's ``exportCache``); the tokens themselves
         only with ``include_secrets=True``."""
-    def import_cache(self, text: str) -> dict[str, int]:
+    def import_cache(self, json: str) -> dict[str, int]:
         """Loads an ``export_cache`` text; ``{"imported", "skipped"}``, or ``CacheError``
         (cache unchanged)."""
     def save_cache(self, path: str | os.PathLike[str]) -> None: ...
