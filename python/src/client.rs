@@ -460,13 +460,15 @@ impl TokenClient {
     /// The token a refresh token gives (RFC 6749 §6), cached under that refresh token (an HMAC
     /// of it, never the token itself; core's `TokenSource`): concurrent calls with one refresh
     /// token send one request, and a refresh token presented again after the server rotated it
-    /// gets the token its exchange gave instead of a doomed request.
-    #[pyo3(signature = (refresh_token, scope = None))]
+    /// gets the token its exchange gave instead of a doomed request. `min_ttl`: seconds of
+    /// validity the caller needs, as for the other grants (the npm package's `minTtl`).
+    #[pyo3(signature = (refresh_token, scope = None, *, min_ttl = 0.0))]
     fn refresh(
         &self,
         py: Python<'_>,
         refresh_token: String,
         scope: Option<&Bound<'_, PyAny>>,
+        min_ttl: f64,
     ) -> PyResult<Py<PyToken>> {
         let grant = Grant::RefreshToken {
             refresh_token: Secret::new(refresh_token),
@@ -475,7 +477,7 @@ impl TokenClient {
         // A slot of its own, not kept in `slots`: the key (with its discriminator) lives in the
         // shared cache, which is where single flight and waiting happen.
         let slot = Slot::new(self.source(grant)?, None, self.clock.clone());
-        self.get(py, &slot, 0.0, false)
+        self.get(py, &slot, min_ttl, false)
     }
 
     /// Revokes a token at the client's `revocation_url` (RFC 7009 §2.1). `hint` is
@@ -544,6 +546,37 @@ impl TokenClient {
             .map_err(|e| to_py_err(py, &tokensmith::Error::from(e)))?;
         py.detach(|| persist::write_private_atomic(&path, json.expose_secret()))?;
         Ok(())
+    }
+
+    /// The cache as JSON text (core's versioned export), for a store other than a file (the
+    /// npm package's `exportCache`). The tokens and `extra` only with `include_secrets=True`:
+    /// without them the text documents what was cached and imports nothing usable.
+    #[pyo3(signature = (*, include_secrets = false))]
+    fn export_cache<'py>(
+        &self,
+        py: Python<'py>,
+        include_secrets: bool,
+    ) -> PyResult<Bound<'py, PyString>> {
+        let json = self
+            .cache
+            .export(self.clock.now(py)?, ExportOptions { include_secrets })
+            .map_err(|e| to_py_err(py, &tokensmith::Error::from(e)))?;
+        // The text is the method's output: handing it to the caller is its purpose.
+        Ok(PyString::new(py, json.expose_secret()))
+    }
+
+    /// Loads an `export_cache` (or `save_cache`) text; expired entries are skipped. A corrupted
+    /// or newer-version text raises `CacheError` and leaves the cache as it was. Returns
+    /// `{"imported", "skipped"}`.
+    fn import_cache<'py>(&self, py: Python<'py>, json: &str) -> PyResult<Bound<'py, PyDict>> {
+        let report = self
+            .cache
+            .import(json, self.clock.now(py)?)
+            .map_err(|e| to_py_err(py, &tokensmith::Error::from(e)))?;
+        let d = PyDict::new(py);
+        d.set_item("imported", report.imported)?;
+        d.set_item("skipped", report.skipped)?;
+        Ok(d)
     }
 
     /// Loads tokens saved by `save_cache`; expired ones are skipped. A corrupted or newer-version

@@ -21,7 +21,7 @@ mod vendor_ttm;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 use std::sync::Arc;
-use tokensmith::{BasicEncoding, HttpResponse, ParseOptions, UnixMillis};
+use tokensmith::{BasicEncoding, HttpRequest, HttpResponse, Method, ParseOptions, UnixMillis};
 
 /// The `Authorization` header value `Basic base64(id:secret)` for a client.
 ///
@@ -85,6 +85,113 @@ fn _parse_token_response(
     token::PyToken::new(py, Arc::new(token))
 }
 
+/// Core's token-response rules (RFC 6749 §5.1, §5.2) for a response the caller fetched
+/// itself (the npm package's `parseTokenResponse`): `status`, `headers` as `(name, value)` pairs,
+/// `body` as bytes or str. `sent_at` (seconds since the epoch, or a `datetime`) is when the
+/// request was sent, the base of `expires_in`; default now. The other options are seconds
+/// (`default_lifetime`, `max_lifetime`) and bytes (`max_body_bytes`); `ParseOptions::validate`
+/// judges them.
+#[pyfunction]
+#[pyo3(signature = (status, headers, body, *, sent_at = None, default_lifetime = None,
+    max_lifetime = None, max_body_bytes = None))]
+#[allow(clippy::too_many_arguments)]
+fn parse_token_response(
+    py: Python<'_>,
+    status: i64,
+    headers: Vec<(String, String)>,
+    body: &Bound<'_, PyAny>,
+    sent_at: Option<&Bound<'_, PyAny>>,
+    default_lifetime: Option<i64>,
+    max_lifetime: Option<i64>,
+    max_body_bytes: Option<usize>,
+) -> PyResult<token::PyToken> {
+    // An HTTP status code is three digits (RFC 9110 §15), as the npm package checks too.
+    let status = u16::try_from(status)
+        .ok()
+        .filter(|s| (100..=999).contains(s))
+        .ok_or_else(|| {
+            let e = tokensmith::Error::InvalidInput("status must be an HTTP status code".into());
+            errors::to_py_err(py, &e)
+        })?;
+    let body = bytes_or_str(body, "body")?;
+    let sent_at = match sent_at.filter(|s| !s.is_none()) {
+        None => clock::now(),
+        Some(value) => {
+            // A datetime gives its own timestamp; a number is seconds already.
+            let secs: f64 = if value.hasattr("timestamp")? {
+                value.call_method0("timestamp")?.extract()?
+            } else {
+                value.extract()?
+            };
+            if !secs.is_finite() {
+                let e = tokensmith::Error::InvalidInput("sent_at must be finite".into());
+                return Err(errors::to_py_err(py, &e));
+            }
+            // Whole milliseconds, core's unit (`as` saturates out-of-range values).
+            UnixMillis((secs * 1000.0) as i64)
+        }
+    };
+    let defaults = ParseOptions::default();
+    let options = ParseOptions {
+        default_lifetime_secs: default_lifetime.unwrap_or(defaults.default_lifetime_secs),
+        max_lifetime_secs: max_lifetime.unwrap_or(defaults.max_lifetime_secs),
+        max_body_bytes: max_body_bytes.unwrap_or(defaults.max_body_bytes),
+    };
+    let response = HttpResponse::new(status, headers, body);
+    let token = tokensmith::parse_token_response(&response, sent_at, &options)
+        .map_err(|e| errors::to_py_err(py, &e))?;
+    token::PyToken::new(py, Arc::new(token))
+}
+
+/// The request as an integrator would write it by hand (request line, headers, blank line,
+/// body) with every credential replaced by `[redacted]` (core's `HttpRequest::redacted`), for
+/// showing or logging what was sent (the npm package's `redactRequest`). `method` is `GET`,
+/// `POST` (default) or `DELETE`, the methods core sends.
+#[pyfunction]
+#[pyo3(signature = (url, *, method = "POST", headers = Vec::new(), body = None))]
+fn redact_request(
+    py: Python<'_>,
+    url: String,
+    method: &str,
+    headers: Vec<(String, String)>,
+    body: Option<&Bound<'_, PyAny>>,
+) -> PyResult<String> {
+    let method = if method.eq_ignore_ascii_case("POST") {
+        Method::Post
+    } else if method.eq_ignore_ascii_case("GET") {
+        Method::Get
+    } else if method.eq_ignore_ascii_case("DELETE") {
+        Method::Delete
+    } else {
+        let e = tokensmith::Error::InvalidInput("method must be GET, POST or DELETE".into());
+        return Err(errors::to_py_err(py, &e));
+    };
+    let body = match body.filter(|b| !b.is_none()) {
+        None => Vec::new(),
+        Some(body) => bytes_or_str(body, "body")?,
+    };
+    Ok(HttpRequest {
+        method,
+        url,
+        headers,
+        body,
+    }
+    .redacted())
+}
+
+/// A `bytes` or `str` (as UTF-8) argument.
+fn bytes_or_str(value: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<u8>> {
+    if let Ok(s) = value.cast::<PyString>() {
+        return Ok(s.to_cow()?.as_bytes().to_vec());
+    }
+    match value.cast::<PyBytes>() {
+        Ok(b) => Ok(b.as_bytes().to_vec()),
+        Err(_) => Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "{name} must be bytes or str"
+        ))),
+    }
+}
+
 /// Test hook: core's `check_revocation_response` (RFC 7009 §2.2). Not part of the public API.
 #[pyfunction]
 fn _check_revocation_response(
@@ -119,6 +226,8 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(basic_authorization, module)?)?;
     module.add_function(wrap_pyfunction!(space_auth_key, module)?)?;
     module.add_function(wrap_pyfunction!(_parse_token_response, module)?)?;
+    module.add_function(wrap_pyfunction!(parse_token_response, module)?)?;
+    module.add_function(wrap_pyfunction!(redact_request, module)?)?;
     module.add_function(wrap_pyfunction!(_check_revocation_response, module)?)?;
     module.add_function(wrap_pyfunction!(_is_invalid_token_challenge, module)?)?;
     module.add_function(wrap_pyfunction!(_is_invalid_token_response, module)?)?;
@@ -129,6 +238,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(pat::pat_check, module)?)?;
     module.add_function(wrap_pyfunction!(pat::pat_hash, module)?)?;
     module.add_function(wrap_pyfunction!(pat::pat_verify, module)?)?;
+    module.add_function(wrap_pyfunction!(pat::pat_hint, module)?)?;
     module.add_class::<jwt::PyJwks>()?;
     module.add_class::<jwks::JwksClient>()?;
     module.add_class::<token::PyToken>()?;

@@ -62,3 +62,10 @@ pub fn pat_verify(
 ) -> PyResult<bool> {
     Ok(pat::verify(&hasher(pepper)?, token, stored_hash))
 }
+
+/// `prefix_…` and the last four characters (checksum characters only), to list tokens without
+/// showing them (the npm package's `patHint`).
+#[pyfunction]
+pub fn pat_hint(token: &str) -> String {
+    pat::display_hint(&Secret::new(token))
+}

@@ -77,8 +77,12 @@ class AsyncTokenClient:
             )
         )
 
-    async def refresh(self, refresh_token: str, scope: _Scope = None) -> Token:
-        return await _in_executor(functools.partial(self._client.refresh, refresh_token, scope))
+    async def refresh(
+        self, refresh_token: str, scope: _Scope = None, *, min_ttl: float = 0.0
+    ) -> Token:
+        return await _in_executor(
+            functools.partial(self._client.refresh, refresh_token, scope, min_ttl=min_ttl)
+        )
 
     async def revoke(self, token: str, hint: str | None = None) -> None:
         await _in_executor(functools.partial(self._client.revoke, token, hint))  # type: ignore[arg-type]
@@ -93,6 +97,18 @@ class AsyncTokenClient:
 
     def cache_stats(self) -> dict[str, int]:
         return self._client.cache_stats()
+
+    def clear_cache(self) -> None:
+        """See ``TokenClient.clear_cache``; no I/O, so not a coroutine."""
+        self._client.clear_cache()
+
+    def export_cache(self, *, include_secrets: bool = False) -> str:
+        """See ``TokenClient.export_cache``; no I/O, so not a coroutine."""
+        return self._client.export_cache(include_secrets=include_secrets)
+
+    def import_cache(self, json: str) -> dict[str, int]:
+        """See ``TokenClient.import_cache``; no I/O, so not a coroutine."""
+        return self._client.import_cache(json)
 
     async def save_cache(self, path: str | os.PathLike[str]) -> None:
         await _in_executor(functools.partial(self._client.save_cache, path))

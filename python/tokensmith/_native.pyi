@@ -55,10 +55,13 @@ __all__ = [
     "decode_jwt",
     "generate_pat",
     "keycloak_token_url",
+    "parse_token_response",
     "pat_check",
     "pat_checksum_ok",
     "pat_hash",
+    "pat_hint",
     "pat_verify",
+    "redact_request",
     "space_auth_key",
     "verify_jwt",
 ]
@@ -220,8 +223,9 @@ class TokenClient:
         min_ttl: float = 0.0,
         force: bool = False,
     ) -> Token: ...
-    def refresh(self, refresh_token: str, scope: _Scope = None) -> Token:
-        """The token ``refresh_token`` gives (RFC 6749 §6), cached under that refresh token."""
+    def refresh(self, refresh_token: str, scope: _Scope = None, *, min_ttl: float = 0.0) -> Token:
+        """The token ``refresh_token`` gives (RFC 6749 §6), cached under that refresh token;
+        renewed when it has less than ``min_ttl`` seconds left."""
     def revoke(
         self, token: str, hint: Literal["access_token", "refresh_token"] | None = None
     ) -> None:
@@ -236,6 +240,12 @@ class TokenClient:
         replacement, so N refusals of one token cause one token request. Returns how many
         cache entries dropped it."""
     def cache_stats(self) -> dict[str, int]: ...
+    def export_cache(self, *, include_secrets: bool = False) -> str:
+        """The cache as JSON text (the npm package's ``exportCache``); the tokens themselves
+        only with ``include_secrets=True``."""
+    def import_cache(self, json: str) -> dict[str, int]:
+        """Loads an ``export_cache`` text; ``{"imported", "skipped"}``, or ``CacheError``
+        (cache unchanged)."""
     def save_cache(self, path: str | os.PathLike[str]) -> None: ...
     def load_cache(self, path: str | os.PathLike[str]) -> dict[str, int]: ...
     def clear_cache(self) -> None: ...
@@ -402,6 +412,35 @@ def pat_checksum_ok(token: str) -> bool: ...
 def pat_check(token: str, *, prefix: str | None = None) -> str: ...
 def pat_hash(token: str, *, pepper: str | bytes | None = None) -> str: ...
 def pat_verify(token: str, stored_hash: str, *, pepper: str | bytes | None = None) -> bool: ...
+def pat_hint(token: str) -> str:
+    """``prefix_…`` and the last four characters, to list tokens without showing them."""
+
+def parse_token_response(
+    status: int,
+    headers: Sequence[tuple[str, str]],
+    body: bytes | str,
+    *,
+    sent_at: float | datetime.datetime | None = None,
+    default_lifetime: int | None = None,
+    max_lifetime: int | None = None,
+    max_body_bytes: int | None = None,
+) -> Token:
+    """A token endpoint's response fetched by the caller, parsed by core's rules (RFC 6749
+    §5.1); ``OAuthError`` for an OAuth error (§5.2), ``ResponseError`` for anything unusable.
+    ``sent_at`` (seconds since the epoch or a ``datetime``, default now) is the base of
+    ``expires_in``."""
+
+def redact_request(
+    url: str,
+    *,
+    method: str = "POST",
+    headers: Sequence[tuple[str, str]] = (),
+    body: bytes | str | None = None,
+) -> str:
+    """The request as text (request line, headers, blank line, body) with every credential
+    replaced by ``[redacted]``, for showing or logging what was sent. ``method``: ``GET``,
+    ``POST`` or ``DELETE`` (any case; else ``InputError``)."""
+
 def _parse_token_response(
     status: int,
     headers: Sequence[tuple[str, str]],

@@ -75,7 +75,7 @@ test("web build replays the encoding vectors in Chromium", async () => {
   assert.ok(cases.length >= 30);
   for (const [c, r] of cases) {
     if ("error" in c) {
-      assert.deepEqual([r.isError, r.name, r.code], [true, "TokenError", c.error], c.name);
+      assert.deepEqual([r.isError, r.name, r.code], [true, "InputError", c.error], c.name);
       if (c.client_secret) assert.ok(!r.message.includes(c.client_secret), c.name);
     } else {
       assert.equal(r.value, c.expected, c.name);

@@ -45,7 +45,8 @@ function check(testCase, call) {
       thrown = err;
     }
     assert.ok(thrown instanceof Error, "throws an Error");
-    assert.equal(thrown.name, "TokenError");
+    // Caller input (core's input family): an InputError, as in Python.
+    assert.equal(thrown.name, "InputError");
     assert.equal(thrown.code, testCase.error);
     if (testCase.client_secret) {
       assert.ok(!thrown.message.includes(testCase.client_secret), "message leaks the secret");
@@ -81,7 +82,7 @@ for (const [flavour, lib] of Object.entries(flavours)) {
     }
     test("an unknown encoding is invalid_input", () => {
       assert.throws(() => lib().basicAuthorization("id", "secret", "base64"), {
-        name: "TokenError",
+        name: "InputError",
         code: "invalid_input",
       });
     });

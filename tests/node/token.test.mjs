@@ -33,7 +33,7 @@ function options(c) {
   };
 }
 
-const CLASS_OF_FAMILY = { oauth: "OAuthError", response: "ResponseError", input: "TokenError" };
+const CLASS_OF_FAMILY = { oauth: "OAuthError", response: "ResponseError", input: "InputError" };
 
 test("the vector file has token and error cases", () => {
   assert.ok(tokenCases.filter((c) => c.expected.token).length >= 40);
@@ -171,13 +171,13 @@ for (const flavour of ["require (node condition)", "import (node condition)", "w
       assert.match(err.stack, /^OAuthError: /);
     });
 
-    test("bad arguments are a TokenError invalid_input", async () => {
-      const { parseTokenResponse, TokenError, OAuthError, ResponseError } = lib();
+    test("bad arguments are an InputError invalid_input", async () => {
+      const { parseTokenResponse, TokenError, InputError, OAuthError, ResponseError } = lib();
       for (const response of [{}, { status: "200" }, { status: 200, body: 5 }, { status: 200, headers: 5 }]) {
         const err = await thrownBy(() => parseTokenResponse(response, {}));
         assert.ok(err instanceof TokenError, JSON.stringify(response));
-        assert.ok(!(err instanceof OAuthError) && !(err instanceof ResponseError));
-        assert.equal(err.name, "TokenError");
+        assert.ok(err instanceof InputError && !(err instanceof OAuthError) && !(err instanceof ResponseError));
+        assert.equal(err.name, "InputError");
         assert.equal(err.code, "invalid_input");
       }
     });

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { loadFlavours, thrownBy, vectors } from "./load-package.mjs";
 
 const revocationCases = vectors("responses.json").cases.filter((c) => c.kind === "revocation");
-const CLASS_OF_FAMILY = { oauth: "OAuthError", response: "ResponseError", input: "TokenError" };
+const CLASS_OF_FAMILY = { oauth: "OAuthError", response: "ResponseError", input: "InputError" };
 const TOKEN = "revoked-token-VECTOR-3c1e";
 const SECRET = "client-secret-VECTOR-9d0a";
 let loaded;

@@ -1,5 +1,15 @@
 // Declarations of client.js (assembled into tokensmith.d.ts by wasm/bundle.mjs).
 
+// The two error classes of errors.js that wasm/src/errors.rs does not re-export: bundle.mjs
+// expects every class of errors.d.ts among the glue's re-exports. Declared here until
+// errors.rs lists them too (they would then move to errors.d.ts).
+
+/** Caller input that cannot be used: a URL, an option, an argument's type, an encoding. */
+export class InputError extends TokenError {}
+
+/** The token cache could not complete an operation (a corrupted or newer-version export). */
+export class CacheError extends TokenError {}
+
 export interface TokenClientOptions {
   /** The token endpoint (RFC 6749 §3.2), https (or http on loopback). */
   tokenUrl: string;

@@ -1,6 +1,10 @@
 /** Every error thrown by tokensmith. `code` is core's stable snake_case code. */
 export class TokenError extends Error {
   readonly code: string;
+  /** The HTTP status, when the error came from a response (else null). */
+  readonly status: number | null;
+  /** Seconds the server asked to wait (`Retry-After`), if it did (else null). */
+  readonly retryAfter: number | null;
 }
 
 /** The server answered with an OAuth error (RFC 6749 §5.2, RFC 6750 §3.1, RFC 7009 §2.2.1). */

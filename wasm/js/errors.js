@@ -9,6 +9,10 @@ export class TokenError extends Error {
   constructor(message, code) {
     super(message);
     this.code = code;
+    // On every error, as in Python: null unless the error came from an HTTP response
+    // (`OAuthError`, `ResponseError` set them).
+    this.status = null;
+    this.retryAfter = null;
   }
 }
 
@@ -46,6 +50,12 @@ export class JwtError extends TokenError {}
 /** A personal access token is malformed or could not be generated. */
 export class PatError extends TokenError {}
 
+/** Caller input that cannot be used: a URL, an option, an argument's type, an encoding. */
+export class InputError extends TokenError {}
+
+/** The token cache could not complete an operation (a corrupted or newer-version export). */
+export class CacheError extends TokenError {}
+
 // The classes' names written out, not read from `cls.name`: the shipped bundle minifies
 // identifiers (wasm/bundle.mjs), which would rename them. `name` goes on each class and on each
 // prototype (not an own property of the errors), so `err.name` and the stack's first line show
@@ -65,12 +75,15 @@ const FAMILIES = {
   transport: TransportError,
   jwt: JwtError,
   pat: PatError,
+  input: InputError,
+  cache: CacheError,
 };
-nameClasses({ TokenError, OAuthError, ResponseError, TransportError, JwtError, PatError });
+nameClasses({ TokenError, OAuthError, ResponseError, TransportError, JwtError, PatError, InputError, CacheError });
 
 /**
- * Builds the error object for a core error of `family` (`ErrorFamily::as_str`). Families without
- * a class of their own (input, token, cache) are plain `TokenError`s. The family's fields come as
+ * Builds the error object for a core error of `family` (`ErrorFamily::as_str`). The one family
+ * without a class of its own (token: `refresh_token_expired`, `random_unavailable`) gives a plain
+ * `TokenError`, as in Python. The family's fields come as
  * arguments (`undefined` when absent) and become the constructor's details object here; `kind` is
  * an `OAuthError`'s `error` or a `ResponseError`'s `reason` (each class reads its own).
  * @internal

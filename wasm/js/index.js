@@ -14,7 +14,7 @@ export {
   patParse,
   keycloakTokenUrl,
 } from "./functions.js";
-export { TokenError, OAuthError, ResponseError, TransportError, JwtError, PatError } from "./errors.js";
+export { TokenError, OAuthError, ResponseError, TransportError, JwtError, PatError, InputError, CacheError } from "./errors.js";
 export { TokenClient } from "./client.js";
 export { verifyJwt } from "./jwt.js";
 export { RemoteJwks } from "./jwks.js";

@@ -1,11 +1,12 @@
 // Option bags to plain arguments, for every JS class of the package: checks of the values' JS
-// types, with core's code for caller input (`invalid_input`, `Error::InvalidInput`) and its
-// message text. Conversions only; what a value means is decided in Rust.
-import { TokenError } from "./errors.js";
+// types, with core's code for caller input (`invalid_input`, `Error::InvalidInput`, an
+// `InputError` like every error of core's input family) and its message text. Conversions
+// only; what a value means is decided in Rust.
+import { InputError } from "./errors.js";
 
 /** A caller input error, worded as core's `Error::InvalidInput` Display. */
 export function invalid(message) {
-  return new TokenError(`invalid input: ${message}`, "invalid_input");
+  return new InputError(`invalid input: ${message}`, "invalid_input");
 }
 
 /**
