@@ -117,8 +117,12 @@ impl JwksClient {
     /// Verifies a JWT's signature with the issuer's current keys, then its claims (as
     /// `verify_jwt` does); returns `{"header": ..., "claims": ...}` or raises `JwtError`
     /// (`jwt_key_not_found` for a `kid` the set lacks even after the refetch allowed now), or the
-    /// fetch's own error (`TransportError`, `ResponseError`).
-    #[pyo3(signature = (token, *, algorithms, issuer = None, audience = None, leeway = 30))]
+    /// fetch's own error (`TransportError`, `ResponseError`). `now`, `allow_missing_exp_insecure`
+    /// and `understood_crit` are `verify_jwt`'s: `now` (seconds) is the time the claims are
+    /// checked at; when the keys may be fetched again stays the client's clock.
+    #[pyo3(signature = (token, *, algorithms, issuer = None, audience = None, leeway = 30,
+        now = None, allow_missing_exp_insecure = false, understood_crit = None))]
+    #[allow(clippy::too_many_arguments)]
     fn verify<'py>(
         &self,
         py: Python<'py>,
@@ -127,6 +131,9 @@ impl JwksClient {
         issuer: Option<String>,
         audience: Option<String>,
         leeway: u32,
+        now: Option<f64>,
+        allow_missing_exp_insecure: bool,
+        understood_crit: Option<Vec<String>>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let jwt_err = |e: JwtError| to_py_err(py, &Error::from(e));
         let algorithms = algorithms
@@ -138,6 +145,10 @@ impl JwksClient {
         validation.issuer = issuer;
         validation.audience = audience;
         validation.leeway_secs = leeway;
+        validation.allow_missing_exp_insecure = allow_missing_exp_insecure;
+        validation.understood_crit = understood_crit.unwrap_or_default();
+        // Seconds to milliseconds; `as` saturates absurd values (as `verify_jwt`).
+        let claims_at = now.map(|secs| UnixMillis((secs * 1000.0) as i64));
         let kid = decode_unverified(token)
             .map_err(jwt_err)?
             .kid()
@@ -147,7 +158,9 @@ impl JwksClient {
         for _ in 0..MAX_STEPS_PER_TOKEN {
             let now = self.clock.now(py)?;
             let step = match lock(&self.refresh).step(kid.as_deref(), now) {
-                JwksStep::Use(keys) => Step::Verified(verify(token, keys, &validation, now)),
+                JwksStep::Use(keys) => {
+                    Step::Verified(verify(token, keys, &validation, claims_at.unwrap_or(now)))
+                }
                 JwksStep::Fetch(fetch) => Step::Fetch(fetch),
                 JwksStep::Wait(wait) => Step::Wait(wait),
                 JwksStep::Unknown => break,

@@ -140,6 +140,9 @@ class JwksClient:
         issuer: str | None = None,
         audience: str | None = None,
         leeway: int = 30,
+        now: float | None = None,
+        allow_missing_exp_insecure: bool = False,
+        understood_crit: Sequence[str] | None = None,
     ) -> dict[str, dict[str, Any]]:
         """Verifies signature and claims with the issuer's current keys; ``{"header": ...,
         "claims": ...}``, or ``JwtError`` (``jwt_key_not_found`` for a ``kid`` the set lacks

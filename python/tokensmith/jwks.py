@@ -49,6 +49,9 @@ class AsyncJwksClient:
         issuer: str | None = None,
         audience: str | None = None,
         leeway: int = 30,
+        now: float | None = None,
+        allow_missing_exp_insecure: bool = False,
+        understood_crit: Sequence[str] | None = None,
     ) -> dict[str, dict[str, Any]]:
         """See :meth:`JwksClient.verify`: ``{"header": ..., "claims": ...}`` or the same errors
         (``JwtError``, or the fetch's ``TransportError``/``ResponseError``)."""
@@ -60,6 +63,9 @@ class AsyncJwksClient:
                 issuer=issuer,
                 audience=audience,
                 leeway=leeway,
+                now=now,
+                allow_missing_exp_insecure=allow_missing_exp_insecure,
+                understood_crit=understood_crit,
             )
         )
 

@@ -4,12 +4,16 @@ fetches, the others that need the keys wait for it (the GIL released) instead of
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 import pytest
-from jwks_fixtures import JWKS_BODY, JWKS_URL, NOW, hs256
+from jwks_fixtures import JWKS_BODY, JWKS_URL, NOW, SECRET, b64, hs256
 
 import tokensmith
 from tokensmith._transport import transport_error
@@ -142,3 +146,37 @@ def test_repr_hides_credentials_in_the_jwks_url() -> None:
     assert "k-secret" not in shown
     assert "s-secret" not in shown
     assert "p=B2C_1_signin&key=[redacted]&sig=[redacted]" in shown
+
+
+def _signed(header: dict[str, Any], claims: dict[str, Any]) -> str:
+    head = b64(json.dumps(header).encode())
+    body = b64(json.dumps(claims).encode())
+    mac = hmac.new(SECRET, f"{head}.{body}".encode(), hashlib.sha256).digest()
+    return f"{head}.{body}.{b64(mac)}"
+
+
+def test_verify_takes_verify_jwts_claim_options() -> None:
+    # `now=`, `allow_missing_exp_insecure=` and `understood_crit=`, as `verify_jwt` has them.
+    issuer = SlowIssuer(lambda: (200, [], JWKS_BODY))
+    jwks = _client(issuer)
+    token = hs256("k1", "ann")
+    with pytest.raises(tokensmith.JwtError) as expired:
+        jwks.verify(token, algorithms=["HS256"], now=float(NOW + 10 * 3600))
+    assert expired.value.code == "jwt_expired"
+    assert jwks.verify(token, algorithms=["HS256"], now=float(NOW))["claims"]["sub"] == "ann"
+
+    no_exp = _signed({"alg": "HS256", "kid": "k1"}, {"sub": "bob", "iat": NOW})
+    with pytest.raises(tokensmith.JwtError):
+        jwks.verify(no_exp, algorithms=["HS256"])
+    allowed = jwks.verify(no_exp, algorithms=["HS256"], allow_missing_exp_insecure=True)
+    assert allowed["claims"]["sub"] == "bob"
+
+    crit = _signed(
+        {"alg": "HS256", "kid": "k1", "crit": ["exp_hint"], "exp_hint": 1},
+        {"sub": "cy", "exp": NOW + 3600},
+    )
+    with pytest.raises(tokensmith.JwtError):
+        jwks.verify(crit, algorithms=["HS256"])
+    understood = jwks.verify(crit, algorithms=["HS256"], understood_crit=["exp_hint"])
+    assert understood["claims"]["sub"] == "cy"
+    assert issuer.requests == 1
