@@ -14,7 +14,7 @@ import {
   __fetchFailed as fetchFailed,
   __requestTimeoutMs as requestTimeoutMs,
 } from "#native";
-import { boolOption, disposable, fetchOption, numberOption, required, str, stringOption, stringsOption } from "./options.js";
+import { boolOption, disposable, fetchOption, listArg, numberOption, required, str, stringOption, stringsOption } from "./options.js";
 import { sleep } from "./http.js";
 import { drive } from "./vendor-drive.js";
 import { useToStringForInspect } from "./inspect.js";
@@ -58,7 +58,7 @@ export class TokenClient {
       clientSecret,
       auth,
       defaultLifetime,
-      scope,
+      listArg(scope),
       audience,
       resource,
       revocationUrl,
@@ -77,7 +77,7 @@ export class TokenClient {
   async clientCredentials(options) {
     const scope = scopeOption(options);
     const minTtl = minTtlMs(options);
-    return this.#get(this.#engine.clientCredentials(scope), minTtl);
+    return this.#get(this.#engine.clientCredentials(listArg(scope)), minTtl);
   }
 
   /**
@@ -104,7 +104,7 @@ export class TokenClient {
   async password(username, password, options) {
     const scope = scopeOption(options);
     const minTtl = minTtlMs(options);
-    return this.#get(this.#engine.password(str(username, "username"), str(password, "password"), scope), minTtl);
+    return this.#get(this.#engine.password(str(username, "username"), str(password, "password"), listArg(scope)), minTtl);
   }
 
   /**
@@ -114,7 +114,7 @@ export class TokenClient {
   async refresh(refreshToken, options) {
     const scope = scopeOption(options);
     const minTtl = minTtlMs(options);
-    return this.#get(this.#engine.refresh(str(refreshToken, "refreshToken"), scope), minTtl);
+    return this.#get(this.#engine.refresh(str(refreshToken, "refreshToken"), listArg(scope)), minTtl);
   }
 
   /**

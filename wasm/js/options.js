@@ -27,6 +27,24 @@ export function strs(value, name) {
   return value;
 }
 
+/**
+ * A string list as the wasm exports take it: JSON text. One string crosses into wasm instead of
+ * an array, whose wasm-bindgen conversion is WebAssembly bytes of its own (issue 6's size
+ * budget); `undefined` stays `undefined`.
+ */
+export function listArg(list) {
+  return list === undefined ? undefined : JSON.stringify(list.map(wellFormed));
+}
+
+/**
+ * Lone surrogates as U+FFFD, as wasm-bindgen's copy of a string argument (`TextEncoder`) writes
+ * them: `JSON.stringify` would escape one as `\ud800`, a string RFC 8259 §8.2 leaves
+ * unpredictable and core's parser refuses.
+ */
+function wellFormed(s) {
+  return s.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uD800-\uDFFF]/g, (m) => (m.length > 1 ? m : "\uFFFD"));
+}
+
 /** An optional string argument: `undefined` or `null` is absent. */
 export function optionalStr(value, name) {
   return value == null ? undefined : str(value, name);

@@ -12,6 +12,7 @@ import {
   boolOption,
   disposable,
   fetchOption,
+  listArg,
   numberOption,
   required,
   str,
@@ -56,7 +57,7 @@ export class TechnicalTokenManager {
    * Rejects with the first tenant's error if any tenant gets none.
    */
   async tokens(userTenants) {
-    return tokenMap(await this.#run(this.#engine.tokens(strs(userTenants, "userTenants"))));
+    return tokenMap(await this.#run(this.#engine.tokens(listArg(strs(userTenants, "userTenants")))));
   }
 
   /** Every user tenant of the host tenant, reading all pages with the host tenant's own token. */
@@ -164,7 +165,7 @@ export class KeycloakClient {
     const offline = boolOption(options, "offline");
     this.#fetch = fetchOption(options);
     const timeoutMs = numberOption(options, "timeoutMs");
-    this.#engine = new __KeycloakEngine(tokenUrl, clientId, clientSecret, offline, scope);
+    this.#engine = new __KeycloakEngine(tokenUrl, clientId, clientSecret, offline, listArg(scope));
     this.#tokenUrl = tokenUrl;
     this.#timeoutMs = __requestTimeoutMs(timeoutMs);
   }

@@ -16,7 +16,7 @@
 //! 2. A flight ([`Flight`], a `__VendorCall`): `drive` of `js/vendor-drive.js` sends its
 //!    requests and sleeps its retry delays until it ends with the token or a thrown error.
 
-use crate::convert::now;
+use crate::convert::{now, string_list};
 use crate::errors::{JsResult, Thrown};
 use crate::exchange::{request_to_js, response_from_js, thrown};
 use crate::token::Token;
@@ -60,7 +60,7 @@ impl Engine {
         client_secret: Option<String>,
         auth: Option<String>,
         default_lifetime_secs: Option<f64>,
-        scope: Vec<String>,
+        scope: &str,
         audience: Option<String>,
         resource: Option<String>,
         revocation_url: Option<String>,
@@ -84,7 +84,7 @@ impl Engine {
             },
             cache: TokenCache::new(CacheConfig::default()),
             parse,
-            scope,
+            scope: string_list(scope),
             audience,
             resource,
             revocation_url,
@@ -93,9 +93,9 @@ impl Engine {
 
     /// Client credentials (RFC 6749 §4.4): `scope`, or the client's default scope.
     #[wasm_bindgen(js_name = clientCredentials)]
-    pub fn client_credentials(&self, scope: Option<Vec<String>>) -> JsResult<Source> {
+    pub fn client_credentials(&self, scope: Option<String>) -> JsResult<Source> {
         self.source(Grant::ClientCredentials {
-            scope: scope.unwrap_or_else(|| self.scope.clone()),
+            scope: self.scope_or_default(scope),
             audience: self.audience.clone(),
             resource: self.resource.clone(),
         })
@@ -106,20 +106,20 @@ impl Engine {
         &self,
         username: String,
         password: String,
-        scope: Option<Vec<String>>,
+        scope: Option<String>,
     ) -> JsResult<Source> {
         self.source(Grant::Password {
             username,
             password: Secret::new(password),
-            scope: scope.unwrap_or_else(|| self.scope.clone()),
+            scope: self.scope_or_default(scope),
         })
     }
 
     /// Refresh token (RFC 6749 §6). No `scope` asks for the scope originally granted.
-    pub fn refresh(&self, refresh_token: String, scope: Option<Vec<String>>) -> JsResult<Source> {
+    pub fn refresh(&self, refresh_token: String, scope: Option<String>) -> JsResult<Source> {
         self.source(Grant::RefreshToken {
             refresh_token: Secret::new(refresh_token),
-            scope: scope.unwrap_or_default(),
+            scope: scope.as_deref().map(string_list).unwrap_or_default(),
         })
     }
 
@@ -193,6 +193,14 @@ impl Engine {
 }
 
 impl Engine {
+    /// A call's `scope` (JSON text, see [`string_list`]), else the client's default scope.
+    fn scope_or_default(&self, scope: Option<String>) -> Vec<String> {
+        match scope {
+            Some(json) => string_list(&json),
+            None => self.scope.clone(),
+        }
+    }
+
     fn source(&self, grant: Grant) -> JsResult<Source> {
         let source =
             TokenSource::new(self.endpoint.clone(), grant, self.cache.clone(), self.parse)?;

@@ -127,6 +127,25 @@ pub fn bytes(value: &JsValue, what: &str) -> JsResult<Vec<u8>> {
         .ok_or_else(|| Thrown::invalid_input(format!("{what} must be a string or a Uint8Array")))
 }
 
+/// A list of strings sent as JSON text: `listArg` in `js/options.js` writes it from an array
+/// whose items it checked to be strings (one string crosses the boundary instead of an array,
+/// whose wasm-bindgen conversion is WebAssembly bytes of its own; issue 6's size budget).
+pub fn string_list(json: &str) -> Vec<String> {
+    // Always an array of strings (written by `JSON.stringify`): no error path for anything else.
+    let Ok(tokensmith::json::Value::Array(items)) =
+        tokensmith::json::parse_str(json, tokensmith::json::Duplicates::KeepLast)
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        if let tokensmith::json::Value::String(s) = item {
+            out.push(s);
+        }
+    }
+    out
+}
+
 /// A JS array of strings.
 pub fn string_array(items: &[String]) -> Array {
     items.iter().map(|s| JsValue::from_str(s)).collect()

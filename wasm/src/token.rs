@@ -6,6 +6,7 @@
 
 use crate::convert::{date, now, object_to_js, string_array};
 use js_sys::{Array, Date, JSON};
+use tokensmith::grant::join_scope;
 use tokensmith::json::write_string;
 use tokensmith::{RefreshExpiry, Secret};
 use wasm_bindgen::prelude::*;
@@ -167,7 +168,7 @@ impl Token {
         text.push_str(&iso(t.expires_at));
         if let Some(scope) = &t.scope {
             text.push_str(", scope ");
-            text.push_str(&tokensmith::quoted::quoted(&scope.join(" ")));
+            text.push_str(&tokensmith::quoted::quoted(&join_scope(scope)));
         }
         if t.refresh_token.is_some() {
             text.push_str(", with refresh token");

@@ -119,6 +119,7 @@ impl Shared {
 /// Events collected under the lock, delivered after it is released (a callback may use the
 /// cache without deadlocking).
 pub(crate) struct PendingEvents {
+    #[cfg(feature = "cache-events")]
     events: Option<(Arc<EventCallback>, Vec<CacheEvent>)>,
     notifies: Vec<Notify>,
 }
@@ -128,11 +129,44 @@ impl PendingEvents {
         for notify in self.notifies {
             notify.run();
         }
+        #[cfg(feature = "cache-events")]
         if let Some((callback, events)) = self.events {
             for event in &events {
                 callback(event);
             }
         }
+    }
+}
+
+/// The event callback and the events recorded for it under the lock. Without the
+/// `cache-events` feature nobody can listen: the log holds nothing and records nothing, and no
+/// event code is linked (the npm package).
+#[derive(Default)]
+pub(crate) struct EventLog {
+    #[cfg(feature = "cache-events")]
+    pub callback: Option<Arc<EventCallback>>,
+    #[cfg(feature = "cache-events")]
+    events: Vec<CacheEvent>,
+}
+
+impl EventLog {
+    /// Records an event only when someone listens (keys are cloned only then).
+    #[cfg_attr(not(feature = "cache-events"), allow(unused_variables))]
+    fn emit(&mut self, event: impl FnOnce() -> CacheEvent) {
+        #[cfg(feature = "cache-events")]
+        if self.callback.is_some() {
+            self.events.push(event());
+        }
+    }
+
+    /// The recorded events, with the callback that gets them.
+    #[cfg(feature = "cache-events")]
+    fn take(&mut self) -> Option<(Arc<EventCallback>, Vec<CacheEvent>)> {
+        if self.events.is_empty() {
+            return None;
+        }
+        let events = std::mem::take(&mut self.events);
+        self.callback.clone().map(|c| (c, events))
     }
 }
 
@@ -143,8 +177,7 @@ pub(crate) struct Engine {
     pub stats: CacheStats,
     tick: u64,
     next_flight: u64,
-    pub callback: Option<Arc<EventCallback>>,
-    events: Vec<CacheEvent>,
+    pub events: EventLog,
     /// Waiter listeners of flights settled under the lock, run after it is released.
     notifies: Vec<Notify>,
     me: Weak<Shared>,
@@ -161,29 +194,21 @@ impl Engine {
             stats: CacheStats::default(),
             tick: 0,
             next_flight: 1,
-            callback: None,
-            events: Vec::new(),
+            events: EventLog::default(),
             notifies: Vec::new(),
             me,
         }
     }
 
     fn emit(&mut self, event: impl FnOnce() -> CacheEvent) {
-        emit_to(&self.callback, &mut self.events, event);
+        self.events.emit(event);
     }
 
     pub fn take_events(&mut self) -> PendingEvents {
-        let notifies = std::mem::take(&mut self.notifies);
-        if self.events.is_empty() {
-            return PendingEvents {
-                events: None,
-                notifies,
-            };
-        }
-        let events = std::mem::take(&mut self.events);
         PendingEvents {
-            events: self.callback.clone().map(|c| (c, events)),
-            notifies,
+            #[cfg(feature = "cache-events")]
+            events: self.events.take(),
+            notifies: std::mem::take(&mut self.notifies),
         }
     }
 
@@ -490,32 +515,26 @@ impl Engine {
         let code = error.code();
         let flight_id = ticket.slot.id;
         if class == FailureClass::RefreshRejected {
-            emit_to(&self.callback, &mut self.events, || {
-                CacheEvent::RefreshTokenDropped {
-                    key: ticket.key.clone(),
-                    code,
-                }
+            self.events.emit(|| CacheEvent::RefreshTokenDropped {
+                key: ticket.key.clone(),
+                code,
             });
         }
         if let Some((plan, attempt, delay_ms)) = next {
             self.stats.retries += 1;
-            emit_to(&self.callback, &mut self.events, || {
-                CacheEvent::FetchFailed {
-                    key: ticket.key.clone(),
-                    flight_id,
-                    code,
-                    retry_in_ms: Some(delay_ms),
-                }
+            self.events.emit(|| CacheEvent::FetchFailed {
+                key: ticket.key.clone(),
+                flight_id,
+                code,
+                retry_in_ms: Some(delay_ms),
             });
             let kind = plan.kind();
-            emit_to(&self.callback, &mut self.events, || {
-                CacheEvent::FetchStarted {
-                    key: ticket.key.clone(),
-                    flight_id,
-                    reason: FetchReason::Retry,
-                    plan: kind,
-                    attempt,
-                }
+            self.events.emit(|| CacheEvent::FetchStarted {
+                key: ticket.key.clone(),
+                flight_id,
+                reason: FetchReason::Retry,
+                plan: kind,
+                attempt,
             });
             // The same ticket, armed again for the retry (same key, flight and start).
             ticket.fell_back |= class == FailureClass::RefreshRejected;
@@ -578,21 +597,17 @@ impl Engine {
         });
         let outcome: Outcome = Err(error);
         self.settle(&ticket.slot, &outcome);
-        emit_to(&self.callback, &mut self.events, || {
-            CacheEvent::FetchFailed {
-                key: ticket.key.clone(),
-                flight_id,
-                code,
-                retry_in_ms: None,
-            }
+        self.events.emit(|| CacheEvent::FetchFailed {
+            key: ticket.key.clone(),
+            flight_id,
+            code,
+            retry_in_ms: None,
         });
         if delay > 0 {
-            emit_to(&self.callback, &mut self.events, || {
-                CacheEvent::BackoffStarted {
-                    key: ticket.key.clone(),
-                    delay_ms: delay,
-                    code,
-                }
+            self.events.emit(|| CacheEvent::BackoffStarted {
+                key: ticket.key.clone(),
+                delay_ms: delay,
+                code,
             });
         }
         Completion::Done(outcome)
@@ -635,18 +650,6 @@ impl Engine {
         self.stats.purged += n as u64;
         self.stats.entries = self.map.len() as u64;
         n
-    }
-}
-
-/// Records an event only when someone listens (keys are cloned only then). Without the
-/// `cache-events` feature nobody can listen, and the events' code is left out of the build.
-fn emit_to(
-    callback: &Option<Arc<EventCallback>>,
-    events: &mut Vec<CacheEvent>,
-    event: impl FnOnce() -> CacheEvent,
-) {
-    if cfg!(feature = "cache-events") && callback.is_some() {
-        events.push(event());
     }
 }
 

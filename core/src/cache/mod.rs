@@ -85,7 +85,7 @@ impl TokenCache {
     /// by default.)
     #[cfg(feature = "cache-events")]
     pub fn set_event_callback(&self, callback: Option<Box<EventCallback>>) {
-        lock(&self.shared.state).callback = callback.map(Arc::from);
+        lock(&self.shared.state).events.callback = callback.map(Arc::from);
     }
 
     /// Looks `key` up at `now`. Never blocks on a fetch.

@@ -26,8 +26,10 @@ pub fn body_excerpt(body: &[u8]) -> String {
     let mut text = crate::utf8::lossy(window);
     if window.len() < body.len() {
         // The window may end inside a token: drop that partial run rather than show its start.
-        let keep = text.trim_end_matches(is_token_char).len();
-        text.truncate(keep);
+        // Popped rather than `truncate`d: no char-boundary panic is linked.
+        while text.ends_with(is_token_char) {
+            text.pop();
+        }
     }
     one_line(&mask_tokens(&text), MAX_EXCERPT_CHARS)
 }
@@ -49,7 +51,9 @@ pub fn one_line(text: &str, max_chars: usize) -> String {
         return flat;
     }
     let mut cut: String = flat.chars().take(max_chars.saturating_sub(1)).collect();
-    cut.truncate(cut.trim_end().len());
+    while cut.ends_with(char::is_whitespace) {
+        cut.pop();
+    }
     cut.push('…');
     cut
 }

@@ -23,16 +23,23 @@ const MAX_REFRESH_LIFETIME_SECS: i64 = 100 * 365 * 24 * 60 * 60;
 pub(crate) fn take_seconds(obj: &mut Map, name: &str) -> Result<Option<f64>> {
     match obj.remove(name) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => Ok(n.as_f64()),
-        Some(Value::String(s)) => parse_decimal(&s)
-            .map(Some)
-            .ok_or_else(|| not_a_number(name)),
-        Some(_) => Err(not_a_number(name)),
+        Some(value) => match number(&value) {
+            Some(secs) => Ok(Some(secs)),
+            None => Err(Error::InvalidTokenResponse(format!(
+                "{name} is not a number"
+            ))),
+        },
     }
 }
 
-fn not_a_number(name: &str) -> Error {
-    Error::InvalidTokenResponse(format!("{name} is not a number"))
+/// A JSON number, or a string holding a decimal number ([`parse_decimal`]); `None` for anything
+/// else. (A JSON number always reads as an `f64`: beyond its range is ±infinity.)
+fn number(value: &Value) -> Option<f64> {
+    match value {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => parse_decimal(s),
+        _ => None,
+    }
 }
 
 /// A decimal number in JSON's shape (optional sign, digits, fraction, exponent; also `+1`, `.5`
@@ -63,12 +70,7 @@ pub(crate) fn clamped_millis(secs: f64, max_secs: i64) -> i64 {
 /// is capped at `sent_at`: a later issue time would extend the token past what our own clock can
 /// vouch for.
 pub(crate) fn issued_at(obj: &Map, sent_at: UnixMillis) -> UnixMillis {
-    let ts = match obj.get("timestamp") {
-        Some(Value::Number(n)) => n.as_f64(),
-        Some(Value::String(s)) => parse_decimal(s),
-        _ => None,
-    };
-    match ts {
+    match obj.get("timestamp").and_then(number) {
         Some(ts) if ts.is_finite() => {
             let oldest = sent_at.plus_millis(-MAX_TIMESTAMP_AGE_MS).as_millis() as f64;
             if ts >= oldest {

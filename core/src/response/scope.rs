@@ -7,25 +7,26 @@ use crate::json::Value;
 /// `None` when absent or `null`. Scope tokens are split on whitespace in both forms, empty ones
 /// dropped (a doubled space is a sloppy server, not an empty scope), order and duplicates kept.
 pub(crate) fn parse_scope(value: Option<Value>) -> Result<Option<Vec<String>>> {
+    let mut out = Vec::new();
     match value {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(split(&s))),
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::String(s)) => push_split(&mut out, &s),
         Some(Value::Array(items)) => {
-            let mut out = Vec::new();
             for item in items {
                 match item {
-                    Value::String(s) => out.extend(split(&s)),
+                    Value::String(s) => push_split(&mut out, &s),
                     _ => return Err(invalid()),
                 }
             }
-            Ok(Some(out))
         }
-        Some(_) => Err(invalid()),
+        Some(_) => return Err(invalid()),
     }
+    Ok(Some(out))
 }
 
-fn split(s: &str) -> Vec<String> {
-    s.split_ascii_whitespace().map(str::to_owned).collect()
+/// Appends the scope tokens of `s` (no list per string).
+fn push_split(out: &mut Vec<String>, s: &str) {
+    out.extend(s.split_ascii_whitespace().map(str::to_owned));
 }
 
 fn invalid() -> Error {

@@ -2,7 +2,7 @@
 //! "Token is not active").
 
 use super::{step, Call, VendorCall, DONE, SEND};
-use crate::convert::now;
+use crate::convert::{now, string_list};
 use crate::errors::{JsResult, Thrown};
 use crate::exchange::{request_to_js, response_from_js};
 use crate::token::Token;
@@ -38,13 +38,14 @@ impl KeycloakEngine {
         client_id: String,
         client_secret: Option<String>,
         offline: bool,
-        scope: Vec<String>,
+        scope: &str,
     ) -> KeycloakEngine {
         let auth = if client_secret.is_some() {
             ClientAuthMethod::ClientSecretBasic
         } else {
             ClientAuthMethod::None
         };
+        let scope = string_list(scope);
         let scope = if offline {
             tokensmith::vendor::with_offline_access(scope)
         } else {

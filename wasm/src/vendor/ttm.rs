@@ -1,7 +1,7 @@
 //! The engine of the JS `TechnicalTokenManager`: core's TTM batch planner as steps.
 
 use super::{step, Call, VendorCall, DONE, MAX_WAIT_POLLS, SEND, SLEEP, SPAWN, WAIT_POLL_MS};
-use crate::convert::{now, string_array};
+use crate::convert::{now, string_array, string_list};
 use crate::errors::{JsResult, Thrown};
 use crate::exchange::{request_to_js, response_from_js};
 use crate::token::Token;
@@ -67,10 +67,10 @@ impl TtmEngine {
         TtmCall::tokens(&self.shared, Goal::One, vec![user_tenant])
     }
 
-    /// Tokens of many user tenants; the call ends with a `Map` in the given order (duplicates
-    /// once).
-    pub fn tokens(&self, user_tenants: Vec<String>) -> VendorCall {
-        TtmCall::tokens(&self.shared, Goal::Many, user_tenants)
+    /// Tokens of many user tenants (JSON text of their names, see [`string_list`]); the call
+    /// ends with a `Map` in the given order (duplicates once).
+    pub fn tokens(&self, user_tenants: &str) -> VendorCall {
+        TtmCall::tokens(&self.shared, Goal::Many, string_list(user_tenants))
     }
 
     /// The operator token, then every page of user tenants; the call ends with a `string[]`.
