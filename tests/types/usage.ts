@@ -90,6 +90,14 @@ export async function grants(): Promise<void> {
   await client.fetch(new Request("https://api.example.com/data", { method: "POST" }));
   void response.status;
 
+  const forced: Token = await client.token({ force: true, minTtl: 60 });
+  await client.clientCredentials({ scope: "a", force: true });
+  await client.password("alice", "p@ss", { force: true });
+  // @ts-expect-error refresh takes no force (as Python's refresh)
+  await client.refresh("rt", { force: true });
+  const dropped: number = client.refused(forced) + client.refused(forced.accessToken);
+  void dropped;
+  client.clearCache();
   const stats: CacheStats = client.cacheStats();
   const counters: number[] = [stats.hits, stats.staleHits, stats.misses, stats.fetches, stats.coalesced, stats.failures, stats.backoffs, stats.retries, stats.abandoned, stats.evictions, stats.purged, stats.entries];
   void counters;
@@ -205,8 +213,10 @@ export async function errors(): Promise<string> {
     if (err instanceof TransportError || err instanceof JwtError || err instanceof PatError) {
       const code: string = err.code;
       const name: string = err.name;
-      // @ts-expect-error only OAuthError and ResponseError carry an HTTP status
-      void err.status;
+      // Every error class carries `status` and `retryAfter`, null without an HTTP answer (as
+      // Python's `status` / `retry_after`).
+      const answer: [number | null, number | null] = [err.status, err.retryAfter];
+      void answer;
       return `${name}: ${code}`;
     }
     if (err instanceof TokenError) {
@@ -341,15 +351,22 @@ export async function vendors(): Promise<void> {
   // @ts-expect-error a Map lookup may miss
   void many.get("tenant-b").accessToken;
   void [one, tenants, all];
+  const ttmFacts: [number, string, CacheStats] = [ttm.batchSize, ttm.hostTenant, ttm.cacheStats()];
+  ttm.clearCache();
+  void ttmFacts;
 
   const sdx = new SdxClient({ baseUrl: "https://sdx.example", clientId: "id", clientSecret: "secret", keepCredentials: true, timeoutMs: 5000 });
   const signedIn: Token = await sdx.signIn("alice", "p@ss");
   const current: Token = await sdx.token();
   const refreshed: Token = await sdx.refresh();
   void [signedIn, current, refreshed];
+  const sdxFacts: [boolean, string] = [sdx.keepCredentials, sdx.tokenUrl];
+  void sdxFacts;
 
   const kc = new KeycloakClient({ baseUrl: "https://kc.example/auth", realm: "main", clientId: "cli", clientSecret: "s", offline: true, scope: ["profile"] });
   const kcUrl: string = kc.tokenUrl;
+  const kcOffline: boolean = kc.offline;
+  void kcOffline;
   const kcToken: Token = await kc.password("alice", "p@ss");
   if (kcToken.refreshToken) await kc.refresh(kcToken.refreshToken);
   void kcUrl;

@@ -33,8 +33,26 @@ export interface TokenClientOptions {
   defaultLifetime?: number;
 }
 
+export interface TokenOptions {
+  /** Seconds of validity the caller needs; a token with less left is renewed. */
+  minTtl?: number;
+  /** Get a new token even if the cached one is fresh (concurrent calls still share one
+   * request). To replace a token a resource server refused, `refused(token)` is better: it
+   * cannot make N refusals cost N requests. */
+  force?: boolean;
+}
+
 export interface GetTokenOptions {
   /** Scopes for this request instead of the client's default. */
+  scope?: string[] | string;
+  /** Seconds of validity the caller needs; a token with less left is renewed. */
+  minTtl?: number;
+  /** Get a new token even if the cached one is fresh (see `TokenOptions.force`). */
+  force?: boolean;
+}
+
+export interface RefreshOptions {
+  /** Scopes to ask for (at most those originally granted); none asks for the original ones. */
   scope?: string[] | string;
   /** Seconds of validity the caller needs; a token with less left is renewed. */
   minTtl?: number;
@@ -76,6 +94,10 @@ export class TokenClient {
      */
     cacheStats(): CacheStats;
     /**
+     * Forgets every cached token (and the `token()` memo).
+     */
+    clearCache(): void;
+    /**
      * A client-credentials token (RFC 6749 §4.4), from the cache when fresh enough.
      * `options.scope` replaces the client's default scope.
      */
@@ -111,7 +133,7 @@ export class TokenClient {
      * A refresh-token grant (RFC 6749 §6); an empty `scope` asks for the scope originally
      * granted. Cached under the refresh token, like any grant.
      */
-    refresh(refreshToken: string, options?: GetTokenOptions): Promise<Token>;
+    refresh(refreshToken: string, options?: RefreshOptions): Promise<Token>;
     /**
      * Revokes a token at `revocationUrl` (RFC 7009). Resolves when the server accepted it
      * (it also answers 200 for tokens it does not know, RFC 7009 §2.2); the cache then drops
@@ -133,7 +155,7 @@ export class TokenClient {
      *
      * The hot path of a busy caller: while the last token is surely fresh (before the earliest
      * point core may refresh it), the answer is an already-resolved Promise of the same `Token`
-     * object, without asking the cache.
+     * object, without asking the cache. With `minTtl` or `force`, core is asked each time.
      */
-    token(): Promise<Token>;
+    token(options?: TokenOptions): Promise<Token>;
 }

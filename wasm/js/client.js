@@ -77,14 +77,17 @@ export class TokenClient {
   async clientCredentials(options) {
     const scope = scopeOption(options);
     const minTtl = minTtlMs(options);
-    return this.#get(this.#engine.clientCredentials(listArg(scope)), minTtl);
+    return this.#get(this.#engine.clientCredentials(listArg(scope)), minTtl, forceOption(options));
   }
 
   /**
    * The client's token: client credentials with the default scope. While the last token is
    * surely fresh, the answer is an already-resolved Promise of the same `Token` object.
    */
-  token() {
+  token(options) {
+    // Only the plain call is memoised: a caller needing a minimum validity or a new token asks
+    // core, which alone knows whether the cached token satisfies it.
+    if (options !== undefined) return this.#tokenWith(options);
     const memo = this.#memo;
     if (memo && Date.now() < memo[0]) return Promise.resolve(memo[1]);
     // Past its bound the memo is dropped: core's view of time never runs backwards (an expired
@@ -92,6 +95,15 @@ export class TokenClient {
     // back either when the clock later reads an earlier time.
     this.#memo = undefined;
     return this.#remembered();
+  }
+
+  /** `token(options)`: `minTtl` and `force` go to core (an async method, so a wrong option
+   * rejects the Promise as in the other methods). */
+  async #tokenWith(options) {
+    const minTtl = minTtlMs(options);
+    const force = forceOption(options);
+    if (!minTtl && !force) return this.token();
+    return this.#get(this.#engine.clientCredentials(), minTtl, force);
   }
 
   async #remembered() {
@@ -104,7 +116,8 @@ export class TokenClient {
   async password(username, password, options) {
     const scope = scopeOption(options);
     const minTtl = minTtlMs(options);
-    return this.#get(this.#engine.password(str(username, "username"), str(password, "password"), listArg(scope)), minTtl);
+    const force = forceOption(options);
+    return this.#get(this.#engine.password(str(username, "username"), str(password, "password"), listArg(scope)), minTtl, force);
   }
 
   /**
@@ -177,25 +190,25 @@ export class TokenClient {
 
   /** The cache's counters since the client was created. */
   cacheStats() {
-    // Core's `[name, count, …]`, `stale_hits` named `staleHits` here (the package's JS naming).
-    const counters = this.#engine.cacheStats();
-    const stats = {};
-    for (let i = 0; i < counters.length; i += 2) {
-      stats[counters[i].replace(/_(.)/g, (_, c) => c.toUpperCase())] = counters[i + 1];
-    }
-    return stats;
+    return statsObject(this.#engine.cacheStats());
+  }
+
+  /** Forgets every cached token (and the `token()` memo). */
+  clearCache() {
+    this.#memo = undefined;
+    this.#engine.clearCache();
   }
 
   /**
    * Follows core's steps for `source` (an `__TokenSource`, freed here) until it yields a token
-   * or an error. (Core's `force`, a new token even when the cached one is fresh, is not used:
-   * a refused token is dropped with `refused` instead, which a concurrent refusal cannot
-   * repeat.)
+   * or an error. `force` asks for a new token even if the cached one is fresh (it joins a
+   * flight in progress); the `token()` memo then goes too.
    */
-  async #get(source, minTtlMs) {
+  async #get(source, minTtlMs, force = false) {
+    if (force) this.#memo = undefined;
     try {
       for (;;) {
-        const [token, flight, id] = source.begin(minTtlMs, false);
+        const [token, flight, id] = source.begin(minTtlMs, force);
         if (token) {
           // Stale-while-revalidate: the refresh runs on; its failure is recorded by core and
           // does not touch the token returned here.
@@ -259,6 +272,16 @@ export class TokenClient {
 
 disposable(TokenClient);
 
+/** Core's counters `[name, count, …]` as an object, `stale_hits` named `staleHits` (the
+ * package's JS naming); `TokenClient`'s and `TechnicalTokenManager`'s `cacheStats()`. */
+export function statsObject(counters) {
+  const stats = {};
+  for (let i = 0; i < counters.length; i += 2) {
+    stats[counters[i].replace(/_(.)/g, (_, c) => c.toUpperCase())] = counters[i + 1];
+  }
+  return stats;
+}
+
 /**
  * Whether a request can be sent a second time with its whole body: none, or one `fetch` can
  * read again (string, bytes, Blob, URLSearchParams, FormData). A stream or async iterable was
@@ -299,6 +322,11 @@ function scopeOption(bag) {
 }
 
 /** `minTtl` (seconds) as milliseconds. */
+/** The `force` option (`boolOption`: `false` when absent). */
+function forceOption(bag) {
+  return boolOption(bag, "force");
+}
+
 function minTtlMs(bag) {
   return (numberOption(bag, "minTtl") ?? 0) * 1000;
 }

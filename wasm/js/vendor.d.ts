@@ -72,6 +72,22 @@ export class TechnicalTokenManager {
      */
     allTokens(): Promise<Map<string, Token>>;
     /**
+     * Tenants per `oauthTokens` call: 1 to 5 (5 unless `batchSize` was given).
+     */
+    readonly batchSize: number;
+    /**
+     * The host tenant the manager was created for.
+     */
+    readonly hostTenant: string;
+    /**
+     * The cache's counters since the manager was created.
+     */
+    cacheStats(): CacheStats;
+    /**
+     * Forgets every cached token.
+     */
+    clearCache(): void;
+    /**
      * Releases the manager's cache; calls already running finish.
      */
     free(): void;
@@ -103,6 +119,14 @@ export class SdxClient {
      */
     refresh(): Promise<Token>;
     /**
+     * Whether the user's password is kept to sign in again when a refresh token is rejected.
+     */
+    readonly keepCredentials: boolean;
+    /**
+     * Where tokens come from: `{baseUrl}/sdx/oauth/token`.
+     */
+    readonly tokenUrl: string;
+    /**
      * Releases the client's cache and session; calls already running finish.
      */
     free(): void;
@@ -123,6 +147,10 @@ export class KeycloakClient {
      * The realm's token endpoint URL.
      */
     readonly tokenUrl: string;
+    /**
+     * Whether the client asks for offline tokens (`offline_access`).
+     */
+    readonly offline: boolean;
     /**
      * RFC 6749 §4.3 password grant with the client's scope.
      */

@@ -8,6 +8,7 @@
 
 import { __KeycloakEngine, __SdxEngine, __TtmEngine, __requestTimeoutMs, keycloakTokenUrl } from "#native";
 import { drive } from "./vendor-drive.js";
+import { statsObject } from "./client.js";
 import {
   boolOption,
   disposable,
@@ -29,6 +30,7 @@ export class TechnicalTokenManager {
   #engine;
   #fetch;
   #timeoutMs;
+  #hostTenant;
 
   /** See `TechnicalTokenManagerOptions`. */
   constructor(options) {
@@ -39,6 +41,27 @@ export class TechnicalTokenManager {
     const timeoutMs = numberOption(options, "timeoutMs");
     this.#engine = new __TtmEngine(...strings, batchSize);
     this.#timeoutMs = __requestTimeoutMs(timeoutMs);
+    this.#hostTenant = strings[5];
+  }
+
+  /** Tenants per `oauthTokens` call (1 to 5; 5 unless `batchSize` was given). */
+  get batchSize() {
+    return this.#engine.batchSize();
+  }
+
+  /** The host tenant the manager was created for. */
+  get hostTenant() {
+    return this.#hostTenant;
+  }
+
+  /** The cache's counters since the manager was created. */
+  cacheStats() {
+    return statsObject(this.#engine.cacheStats());
+  }
+
+  /** Forgets every cached token. */
+  clearCache() {
+    this.#engine.clearCache();
   }
 
   #run(call) {
@@ -103,6 +126,7 @@ export class SdxClient {
   #engine;
   #fetch;
   #timeoutMs;
+  #keepCredentials;
 
   /** See `SdxClientOptions`. */
   constructor(options) {
@@ -114,6 +138,17 @@ export class SdxClient {
     const timeoutMs = numberOption(options, "timeoutMs");
     this.#engine = new __SdxEngine(baseUrl, clientId, clientSecret, keepCredentials);
     this.#timeoutMs = __requestTimeoutMs(timeoutMs);
+    this.#keepCredentials = keepCredentials;
+  }
+
+  /** Whether the user's password is kept to sign in again when a refresh token is rejected. */
+  get keepCredentials() {
+    return this.#keepCredentials;
+  }
+
+  /** Where tokens come from: `{baseUrl}/sdx/oauth/token`. */
+  get tokenUrl() {
+    return this.#engine.tokenUrl();
   }
 
   #run(call) {
@@ -153,6 +188,7 @@ export class KeycloakClient {
   #engine;
   // keycloakTokenUrl's answer, kept here (a getter on the engine would be one more export).
   #tokenUrl;
+  #offline;
   #fetch;
   #timeoutMs;
 
@@ -167,12 +203,18 @@ export class KeycloakClient {
     const timeoutMs = numberOption(options, "timeoutMs");
     this.#engine = new __KeycloakEngine(tokenUrl, clientId, clientSecret, offline, listArg(scope));
     this.#tokenUrl = tokenUrl;
+    this.#offline = offline;
     this.#timeoutMs = __requestTimeoutMs(timeoutMs);
   }
 
   /** The realm's token endpoint URL. */
   get tokenUrl() {
     return this.#tokenUrl;
+  }
+
+  /** Whether the client asks for offline tokens (`offline_access`). */
+  get offline() {
+    return this.#offline;
   }
 
   #run(call) {

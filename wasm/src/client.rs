@@ -182,14 +182,26 @@ impl Engine {
     /// `js/client.js` makes the object of them under the package's JS names (`staleHits`).
     #[wasm_bindgen(js_name = cacheStats)]
     pub fn cache_stats(&self) -> Array {
-        let out = Array::new();
-        for (name, value) in self.cache.stats().counters() {
-            out.push(&name.into());
-            // Counters stay far below 2^53.
-            out.push(&(value as f64).into());
-        }
-        out
+        stats_array(&self.cache)
     }
+
+    /// Forgets every cached token.
+    #[wasm_bindgen(js_name = clearCache)]
+    pub fn clear_cache(&self) {
+        self.cache.clear();
+    }
+}
+
+/// A cache's counters as `[name, count, …]` under core's names: `TokenClient`'s and
+/// `TechnicalTokenManager`'s `cacheStats()` (`statsObject` in `js/client.js` names them).
+pub(crate) fn stats_array(cache: &TokenCache) -> Array {
+    let out = Array::new();
+    for (name, value) in cache.stats().counters() {
+        out.push(&name.into());
+        // Counters stay far below 2^53.
+        out.push(&(value as f64).into());
+    }
+    out
 }
 
 impl Engine {

@@ -34,6 +34,12 @@ struct Shared {
 
 #[wasm_bindgen(js_class = "__SdxEngine")]
 impl SdxEngine {
+    /// Where tokens come from: `{baseUrl}/sdx/oauth/token`.
+    #[wasm_bindgen(js_name = tokenUrl)]
+    pub fn token_url(&self) -> String {
+        self.shared.endpoint.url.clone()
+    }
+
     /// Tokens come from `{base_url}/sdx/oauth/token` (trailing slashes of `base_url` dropped).
     #[wasm_bindgen(constructor)]
     pub fn new(

@@ -1,6 +1,7 @@
 //! The engine of the JS `TechnicalTokenManager`: core's TTM batch planner as steps.
 
 use super::{step, Call, VendorCall, DONE, MAX_WAIT_POLLS, SEND, SLEEP, SPAWN, WAIT_POLL_MS};
+use crate::client::stats_array;
 use crate::convert::{now, string_array, string_list};
 use crate::errors::{JsResult, Thrown};
 use crate::exchange::{request_to_js, response_from_js};
@@ -60,6 +61,25 @@ impl TtmEngine {
                 cache: TokenCache::new(CacheConfig::default()),
             }),
         })
+    }
+
+    /// Tenants per `oauthTokens` call (core's default 5 unless `batchSize` was given).
+    #[wasm_bindgen(js_name = batchSize)]
+    pub fn batch_size(&self) -> u32 {
+        // 1 to 5 (`with_batch_size`).
+        self.shared.ttm.batch_size() as u32
+    }
+
+    /// The cache's counters (see [`stats_array`]).
+    #[wasm_bindgen(js_name = cacheStats)]
+    pub fn cache_stats(&self) -> Array {
+        stats_array(&self.shared.cache)
+    }
+
+    /// Forgets every cached token.
+    #[wasm_bindgen(js_name = clearCache)]
+    pub fn clear_cache(&self) {
+        self.shared.cache.clear();
     }
 
     /// The token of one user tenant; the call ends with a `Token`.
