@@ -283,6 +283,12 @@ impl Parser<'_> {
     }
 
     fn hex4(&mut self) -> Step<u32> {
+        // Fewer than 4 bytes left: the escape cannot be complete whatever they are, so the body
+        // was cut off (`Eof`, reported as truncated), as serde_json reads it too.
+        if self.bytes.len().saturating_sub(self.pos) < 4 {
+            self.pos = self.bytes.len();
+            return Err(ErrorKind::Eof);
+        }
         let mut unit = 0;
         for _ in 0..4 {
             let digit = match self.next()? {

@@ -227,6 +227,21 @@ fn same(ours: &Value, theirs: &serde_json::Value) -> bool {
     }
 }
 
+#[test]
+fn a_unicode_escape_cut_short_is_truncation() {
+    // Fewer than 4 bytes after `\u`: the body was cut off whatever they are (serde_json agrees;
+    // proptest found `"\u ` read as a syntax error while serde_json called it EOF).
+    for text in ["\"\\u ", "\"\\u1", "\"\\u12 ", "\"\\uD800\\u12"] {
+        let err = parse_str(text, Duplicates::KeepLast).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Eof, "{text:?}");
+        assert!(serde_json::from_str::<serde_json::Value>(text).unwrap_err().is_eof());
+    }
+    // 4 bytes that are not hex digits: a syntax error in both.
+    let err = parse_str("\"\\u 123\"", Duplicates::KeepLast).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Syntax);
+    assert!(serde_json::from_str::<serde_json::Value>("\"\\u 123\"").unwrap_err().is_syntax());
+}
+
 /// Arbitrary JSON values built from integers, strings and nesting.
 fn value() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
