@@ -7,6 +7,13 @@ use zeroize::Zeroize;
 /// Printed in place of a secret by `Debug`, `Display` and every binding's repr/toJSON.
 pub const REDACTED: &str = "[redacted]";
 
+/// Characters of a token its printed forms show ([`Secret::hint`]): 4, the house limit.
+pub const HINT_CHARS: usize = 4;
+
+/// Secrets shorter than this many characters show none of them in a hint: 16, so the 4 shown
+/// are at most a quarter of the secret.
+pub const MIN_LEN_FOR_HINT: usize = 16;
+
 /// A string that must never reach a log, a repr or an error message.
 ///
 /// `Debug` and `Display` print [`REDACTED`]; the memory is zeroized on drop; the value is read
@@ -32,12 +39,15 @@ impl Secret {
         self.0.len()
     }
 
-    /// At most the first `n` characters followed by `…`, for displays that help a user tell two
-    /// tokens apart (reprs show at most 4). Never more than half of the secret is revealed.
-    pub fn hint(&self, n: usize) -> String {
-        let total = self.0.chars().count();
-        let shown = n.min(total / 2);
-        let mut s: String = self.0.chars().take(shown).collect();
+    /// What every printed form of a token shows of it (Python's `repr`, npm's `toString`,
+    /// `toJSON` and `util.inspect`): its first [`HINT_CHARS`] characters and `…`, enough to tell
+    /// two tokens apart; a secret shorter than [`MIN_LEN_FOR_HINT`] characters shows only `…`,
+    /// as 4 characters would be a large share of it.
+    pub fn hint(&self) -> String {
+        let mut s = String::new();
+        if self.0.chars().nth(MIN_LEN_FOR_HINT - 1).is_some() {
+            s.extend(self.0.chars().take(HINT_CHARS));
+        }
         s.push('…');
         s
     }
@@ -95,10 +105,12 @@ mod tests {
     }
 
     #[test]
-    fn hint_never_reveals_more_than_half() {
-        assert_eq!(Secret::new("abcdefgh").hint(4), "abcd…");
-        assert_eq!(Secret::new("abc").hint(4), "a…");
-        assert_eq!(Secret::new("").hint(4), "…");
+    fn hint_shows_four_characters_of_a_long_secret_only() {
+        assert_eq!(Secret::new("abcdefghijklmnop").hint(), "abcd…");
+        assert_eq!(Secret::new("éàüöabcdefghijkl").hint(), "éàüö…");
+        assert_eq!(Secret::new("abcdefghijklmno").hint(), "…");
+        assert_eq!(Secret::new("abc").hint(), "…");
+        assert_eq!(Secret::new("").hint(), "…");
     }
 
     #[test]

@@ -202,7 +202,7 @@ fn requests_grants_and_endpoints_never_show_a_secret() {
     let mut audit = Audit::new();
     audit.debug("Secret", &Secret::new(CLIENT_SECRET));
     audit.text("Secret Display", Secret::new(CLIENT_SECRET).to_string());
-    audit.text("Secret hint", Secret::new(ACCESS_TOKEN).hint(4));
+    audit.text("Secret hint", Secret::new(ACCESS_TOKEN).hint());
     for auth in ClientAuthMethod::ALL {
         let ep = endpoint(auth);
         audit.debug("TokenEndpoint", &ep);

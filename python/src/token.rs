@@ -12,12 +12,6 @@ use pyo3::types::{PyDict, PyString, PyTuple};
 use std::sync::Arc;
 use tokensmith::{RefreshExpiry, Token};
 
-/// Access tokens shorter than this show no prefix at all in `repr`: 4 characters of a short
-/// token would be a large share of it.
-const MIN_LEN_FOR_HINT: usize = 16;
-/// Characters of the access token `repr` shows (the limit).
-const HINT_CHARS: usize = 4;
-
 /// An access token with its metadata (RFC 6749 §5.1). Immutable.
 #[pyclass(frozen, name = "Token", module = "tokensmith")]
 pub struct PyToken {
@@ -62,12 +56,7 @@ impl PyToken {
     fn describe(&self, py: Python<'_>) -> String {
         let secs = self.inner.remaining_ms(self.clock.now_or_system(py)) as f64 / 1000.0;
         let scope = self.inner.scope.as_ref().map(|s| s.join(" "));
-        let token = self.inner.access_token.expose_secret();
-        let hint: String = if token.chars().count() >= MIN_LEN_FOR_HINT {
-            token.chars().take(HINT_CHARS).chain("…".chars()).collect()
-        } else {
-            "…".into()
-        };
+        let hint = self.inner.access_token.hint();
         format!(
             "<Token type={:?} scope={:?} expires_in={secs:.1}s access_token={hint:?}>",
             self.inner.token_type,

@@ -11,10 +11,6 @@ use tokensmith::json::write_string;
 use tokensmith::{RefreshExpiry, Secret};
 use wasm_bindgen::prelude::*;
 
-/// Characters of a token shown by `toJSON`, `toString` and `util.inspect` (house rule: at most 4;
-/// [`Secret::hint`] shows fewer for short tokens, never more than half).
-const SHOWN_CHARS: usize = 4;
-
 /// An access token issued by a token endpoint.
 #[wasm_bindgen]
 pub struct Token {
@@ -43,8 +39,10 @@ fn optional_secret(secret: Option<&Secret>) -> JsValue {
     secret.map_or(JsValue::NULL, |s| s.expose_secret().into())
 }
 
+/// What `toJSON`, `toString` and `util.inspect` show of a token: core's [`Secret::hint`] (the
+/// first 4 characters of a token of 16 or more, else none), the same as Python's `repr`.
 fn shown(secret: &Secret) -> String {
-    secret.hint(SHOWN_CHARS)
+    secret.hint()
 }
 
 #[wasm_bindgen]
