@@ -234,12 +234,16 @@ fn a_unicode_escape_cut_short_is_truncation() {
     for text in ["\"\\u ", "\"\\u1", "\"\\u12 ", "\"\\uD800\\u12"] {
         let err = parse_str(text, Duplicates::KeepLast).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Eof, "{text:?}");
-        assert!(serde_json::from_str::<serde_json::Value>(text).unwrap_err().is_eof());
+        assert!(serde_json::from_str::<serde_json::Value>(text)
+            .unwrap_err()
+            .is_eof());
     }
     // 4 bytes that are not hex digits: a syntax error in both.
     let err = parse_str("\"\\u 123\"", Duplicates::KeepLast).unwrap_err();
     assert_eq!(err.kind, ErrorKind::Syntax);
-    assert!(serde_json::from_str::<serde_json::Value>("\"\\u 123\"").unwrap_err().is_syntax());
+    assert!(serde_json::from_str::<serde_json::Value>("\"\\u 123\"")
+        .unwrap_err()
+        .is_syntax());
 }
 
 /// Arbitrary JSON values built from integers, strings and nesting.
