@@ -57,34 +57,6 @@ fn space_auth_key<'py>(
     Ok(PyString::new(py, value.expose_secret()))
 }
 
-/// Test hook: core's `parse_token_response` on a response given as parts (replays
-/// `tests/vectors/responses.json`). Not part of the public API.
-#[pyfunction]
-#[pyo3(signature = (status, headers, body, sent_at_ms, *, default_lifetime = None,
-    max_lifetime = None, max_body_bytes = None))]
-#[allow(clippy::too_many_arguments)]
-fn _parse_token_response(
-    py: Python<'_>,
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: &Bound<'_, PyBytes>,
-    sent_at_ms: i64,
-    default_lifetime: Option<i64>,
-    max_lifetime: Option<i64>,
-    max_body_bytes: Option<usize>,
-) -> PyResult<token::PyToken> {
-    let defaults = ParseOptions::default();
-    let options = ParseOptions {
-        default_lifetime_secs: default_lifetime.unwrap_or(defaults.default_lifetime_secs),
-        max_lifetime_secs: max_lifetime.unwrap_or(defaults.max_lifetime_secs),
-        max_body_bytes: max_body_bytes.unwrap_or(defaults.max_body_bytes),
-    };
-    let response = HttpResponse::new(status, headers, body.as_bytes());
-    let token = tokensmith::parse_token_response(&response, UnixMillis(sent_at_ms), &options)
-        .map_err(|e| errors::to_py_err(py, &e))?;
-    token::PyToken::new(py, Arc::new(token))
-}
-
 /// Core's token-response rules (RFC 6749 §5.1, §5.2) for a response the caller fetched
 /// itself (the npm package's `parseTokenResponse`): `status`, `headers` as `(name, value)` pairs,
 /// `body` as bytes or str. `sent_at` (seconds since the epoch, or a `datetime`) is when the
@@ -225,7 +197,6 @@ fn _is_invalid_token_response(status: u16, www_authenticate: Option<&str>) -> bo
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(basic_authorization, module)?)?;
     module.add_function(wrap_pyfunction!(space_auth_key, module)?)?;
-    module.add_function(wrap_pyfunction!(_parse_token_response, module)?)?;
     module.add_function(wrap_pyfunction!(parse_token_response, module)?)?;
     module.add_function(wrap_pyfunction!(redact_request, module)?)?;
     module.add_function(wrap_pyfunction!(_check_revocation_response, module)?)?;

@@ -50,7 +50,6 @@ __all__ = [
     "_check_revocation_response",
     "_is_invalid_token_challenge",
     "_is_invalid_token_response",
-    "_parse_token_response",
     "basic_authorization",
     "decode_jwt",
     "generate_pat",
@@ -444,16 +443,6 @@ def redact_request(
     replaced by ``[redacted]``, for showing or logging what was sent. ``method``: ``GET``,
     ``POST`` or ``DELETE`` (any case; else ``InputError``)."""
 
-def _parse_token_response(
-    status: int,
-    headers: Sequence[tuple[str, str]],
-    body: bytes,
-    sent_at_ms: int,
-    *,
-    default_lifetime: int | None = None,
-    max_lifetime: int | None = None,
-    max_body_bytes: int | None = None,
-) -> Token: ...
 def _is_invalid_token_challenge(value: str) -> bool: ...
 def _is_invalid_token_response(status: int, www_authenticate: str | None) -> bool: ...
 def _check_revocation_response(

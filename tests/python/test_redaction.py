@@ -74,18 +74,18 @@ def test_a_server_echoing_secrets_in_its_error_does_not_leak_them(
 
 
 def test_token_repr_shows_at_most_four_characters() -> None:
-    token = tokensmith._native._parse_token_response(
+    token = tokensmith.parse_token_response(
         200,
         [("Content-Type", "application/json")],
         b'{"access_token":"abcdefghijklmnopqrstuvwxyz","token_type":"Bearer","scope":"a b"}',
-        0,
+        sent_at=0,
     )
     text = repr(token)
     assert "abcd" in text
     assert "abcde" not in text
     assert "Bearer" in text
     assert "a b" in text
-    short = tokensmith._native._parse_token_response(
-        200, [], b'{"access_token":"shorttok","token_type":"Bearer"}', 0
+    short = tokensmith.parse_token_response(
+        200, [], b'{"access_token":"shorttok","token_type":"Bearer"}', sent_at=0
     )
     assert "shor" not in repr(short)

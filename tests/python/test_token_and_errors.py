@@ -8,12 +8,13 @@ import time
 import pytest
 
 import tokensmith
-from tokensmith import _native
 
 
 def _token(body: bytes, sent_at_ms: int | None = None) -> tokensmith.Token:
     sent = int(time.time() * 1000) if sent_at_ms is None else sent_at_ms
-    return _native._parse_token_response(200, [("Content-Type", "application/json")], body, sent)
+    return tokensmith.parse_token_response(
+        200, [("Content-Type", "application/json")], body, sent_at=sent / 1000
+    )
 
 
 def test_token_fields() -> None:
@@ -79,8 +80,8 @@ def test_oauth_errors_map_to_their_class(error: str, cls: type[Exception]) -> No
         f'{{"error":"{error}","error_description":"d","error_uri":"https://e.example/x"}}'
     ).encode()
     with pytest.raises(tokensmith.OAuthError) as info:
-        _native._parse_token_response(
-            400, [("Content-Type", "application/json"), ("Retry-After", "7")], body, 0
+        tokensmith.parse_token_response(
+            400, [("Content-Type", "application/json"), ("Retry-After", "7")], body, sent_at=0
         )
     exc = info.value
     assert type(exc) is cls
@@ -95,7 +96,7 @@ def test_oauth_errors_map_to_their_class(error: str, cls: type[Exception]) -> No
 
 def test_families_map_to_their_class() -> None:
     with pytest.raises(tokensmith.ResponseError) as info:
-        _native._parse_token_response(502, [("Content-Type", "text/html")], b"<html>", 0)
+        tokensmith.parse_token_response(502, [("Content-Type", "text/html")], b"<html>", sent_at=0)
     assert info.value.code == "unexpected_response"
     assert info.value.status == 502
     with pytest.raises(tokensmith.InputError):

@@ -45,11 +45,11 @@ def _run(case: dict[str, Any]) -> Any:
         return _native._check_revocation_response(
             response["status"], headers, _body(response), case["sent_at"]
         )
-    return _native._parse_token_response(
+    return tokensmith.parse_token_response(
         response["status"],
         headers,
         _body(response),
-        case["sent_at"],
+        sent_at=case["sent_at"] / 1000,
         default_lifetime=options.get("default_lifetime_secs"),
         max_lifetime=options.get("max_lifetime_secs"),
         max_body_bytes=options.get("max_body_bytes"),
