@@ -31,7 +31,8 @@ fn property(value: &JsValue, key: &str) -> Option<String> {
 }
 
 /// Checks a result against a vector: the expected header value, or a thrown JS `Error` named
-/// `TokenError` whose `code` is the expected one and whose message does not leak the secret.
+/// `InputError` (a `TokenError`) whose `code` is the expected one and whose message does not
+/// leak the secret.
 fn check(case: &Value, result: JsResult<JsString>) {
     let name = field(case, "name");
     match (result, case.get("expected"), case.get("error")) {
@@ -43,7 +44,8 @@ fn check(case: &Value, result: JsResult<JsString>) {
             let js_error = thrown
                 .dyn_ref::<js_sys::Error>()
                 .unwrap_or_else(|| panic!("{name}: thrown value is not an Error"));
-            assert_eq!(js_error.name(), "TokenError", "{name}");
+            // Core's input family: `InputError`, a `TokenError` subclass (as Python's).
+            assert_eq!(js_error.name(), "InputError", "{name}");
             assert_eq!(
                 property(&thrown, "code").as_deref(),
                 code.as_str(),
