@@ -34,6 +34,21 @@ impl Method {
             Method::Delete => "DELETE",
         }
     }
+
+    /// The method a caller named, in any ASCII case (RFC 9110 §9.1 names are case-sensitive,
+    /// but a caller writing `post` means POST): one of the three core sends, else `None`.
+    pub fn from_name(name: &str) -> Option<Method> {
+        [Method::Get, Method::Post, Method::Delete]
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(name))
+    }
+}
+
+/// An HTTP status code as a caller gives one (a response it fetched itself): an integer of
+/// three digits, 100 to 999 (RFC 9110 §15), else `None`.
+pub fn status_code(n: f64) -> Option<u16> {
+    // The range check makes the conversion exact.
+    (n.fract() == 0.0 && (100.0..=999.0).contains(&n)).then_some(n as u16)
 }
 
 /// Header names whose values are credentials (compared case-insensitively).
@@ -326,6 +341,25 @@ mod tests {
                 ),
             ],
             body: b"grant_type=password&username=ann&password=s3cr%26t&client_secret=xyz".to_vec(),
+        }
+    }
+
+    #[test]
+    fn method_names_in_any_case() {
+        assert_eq!(Method::from_name("post"), Some(Method::Post));
+        assert_eq!(Method::from_name("GET"), Some(Method::Get));
+        assert_eq!(Method::from_name("Delete"), Some(Method::Delete));
+        assert_eq!(Method::from_name("PUT"), None);
+        assert_eq!(Method::from_name(""), None);
+    }
+
+    #[test]
+    fn status_codes_are_three_digit_integers() {
+        assert_eq!(status_code(200.0), Some(200));
+        assert_eq!(status_code(100.0), Some(100));
+        assert_eq!(status_code(999.0), Some(999));
+        for bad in [99.0, 1000.0, 200.5, -200.0, f64::NAN, f64::INFINITY] {
+            assert_eq!(status_code(bad), None, "{bad}");
         }
     }
 

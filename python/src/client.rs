@@ -119,6 +119,25 @@ pub struct TokenClient {
 }
 
 impl TokenClient {
+    /// The cache as core's export text (`save_cache`, `export_cache`).
+    fn export_text(&self, py: Python<'_>, include_secrets: bool) -> PyResult<Secret> {
+        self.cache
+            .export(self.clock.now(py)?, ExportOptions { include_secrets })
+            .map_err(|e| to_py_err(py, &tokensmith::Error::from(e)))
+    }
+
+    /// Loads an export text (`load_cache`, `import_cache`): `{"imported", "skipped"}`.
+    fn import_text<'py>(&self, py: Python<'py>, json: &str) -> PyResult<Bound<'py, PyDict>> {
+        let report = self
+            .cache
+            .import(json, self.clock.now(py)?)
+            .map_err(|e| to_py_err(py, &tokensmith::Error::from(e)))?;
+        let d = PyDict::new(py);
+        d.set_item("imported", report.imported)?;
+        d.set_item("skipped", report.skipped)?;
+        Ok(d)
+    }
+
     fn source(&self, grant: Grant) -> PyResult<TokenSource> {
         TokenSource::new(self.endpoint.clone(), grant, self.cache.clone(), self.parse)
             .map_err(|e| Python::attach(|py| to_py_err(py, &e)))
@@ -537,13 +556,7 @@ impl TokenClient {
 
     /// Saves the cached tokens (with their secrets) to `path`: written atomically, mode 0600.
     fn save_cache(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
-        let options = ExportOptions {
-            include_secrets: true,
-        };
-        let json = self
-            .cache
-            .export(self.clock.now(py)?, options)
-            .map_err(|e| to_py_err(py, &tokensmith::Error::from(e)))?;
+        let json = self.export_text(py, true)?;
         py.detach(|| persist::write_private_atomic(&path, json.expose_secret()))?;
         Ok(())
     }
@@ -557,10 +570,7 @@ impl TokenClient {
         py: Python<'py>,
         include_secrets: bool,
     ) -> PyResult<Bound<'py, PyString>> {
-        let json = self
-            .cache
-            .export(self.clock.now(py)?, ExportOptions { include_secrets })
-            .map_err(|e| to_py_err(py, &tokensmith::Error::from(e)))?;
+        let json = self.export_text(py, include_secrets)?;
         // The text is the method's output: handing it to the caller is its purpose.
         Ok(PyString::new(py, json.expose_secret()))
     }
@@ -569,14 +579,7 @@ impl TokenClient {
     /// or newer-version text raises `CacheError` and leaves the cache as it was. Returns
     /// `{"imported", "skipped"}`.
     fn import_cache<'py>(&self, py: Python<'py>, json: &str) -> PyResult<Bound<'py, PyDict>> {
-        let report = self
-            .cache
-            .import(json, self.clock.now(py)?)
-            .map_err(|e| to_py_err(py, &tokensmith::Error::from(e)))?;
-        let d = PyDict::new(py);
-        d.set_item("imported", report.imported)?;
-        d.set_item("skipped", report.skipped)?;
-        Ok(d)
+        self.import_text(py, json)
     }
 
     /// Loads tokens saved by `save_cache`; expired ones are skipped. A corrupted or newer-version
@@ -587,14 +590,7 @@ impl TokenClient {
             .detach(|| persist::read_private(&path))?
             .map_err(|e| to_py_err(py, &tokensmith::Error::from(e)))?;
         let text = Secret::new(text);
-        let report = self
-            .cache
-            .import(text.expose_secret(), self.clock.now(py)?)
-            .map_err(|e| to_py_err(py, &tokensmith::Error::from(e)))?;
-        let d = PyDict::new(py);
-        d.set_item("imported", report.imported)?;
-        d.set_item("skipped", report.skipped)?;
-        Ok(d)
+        self.import_text(py, text.expose_secret())
     }
 
     /// A token if one can be had without blocking, else a `_Pending` whose `run()` blocks

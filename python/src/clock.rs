@@ -17,6 +17,12 @@ pub fn now() -> UnixMillis {
     UnixMillis(ms)
 }
 
+/// A time given in seconds since the epoch (a float, like `time.time()`) as core's
+/// milliseconds; `as` truncates to the millisecond and saturates absurd values.
+pub fn from_secs(secs: f64) -> UnixMillis {
+    UnixMillis((secs * 1000.0) as i64)
+}
+
 /// The clock of one client: the system clock, or a Python callable. Cheap to clone (shared).
 #[derive(Clone, Default)]
 pub struct Clock(Option<Arc<Py<PyAny>>>);

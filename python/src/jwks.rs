@@ -147,8 +147,7 @@ impl JwksClient {
         validation.leeway_secs = leeway;
         validation.allow_missing_exp_insecure = allow_missing_exp_insecure;
         validation.understood_crit = understood_crit.unwrap_or_default();
-        // Seconds to milliseconds; `as` saturates absurd values (as `verify_jwt`).
-        let claims_at = now.map(|secs| UnixMillis((secs * 1000.0) as i64));
+        let claims_at = now.map(crate::clock::from_secs);
         let kid = decode_unverified(token)
             .map_err(jwt_err)?
             .kid()

@@ -12,7 +12,7 @@ use tokensmith::json::{self, Duplicates, Map};
 use tokensmith::jwt::{
     decode_unverified, verify, Algorithm, Jwk, JwtError, KeySet, Validation, DEFAULT_LEEWAY_SECS,
 };
-use tokensmith::{Error, UnixMillis};
+use tokensmith::Error;
 
 /// The `leeway = 30` default of `verify_jwt` (a literal, so Python's signature shows it) is
 /// core's default.
@@ -142,8 +142,7 @@ pub fn verify_jwt<'py>(
     validation.allow_missing_exp_insecure = allow_missing_exp_insecure;
     validation.understood_crit = understood_crit.unwrap_or_default();
     let at = match now {
-        // Seconds to milliseconds; `as` saturates absurd values.
-        Some(secs) => UnixMillis((secs * 1000.0) as i64),
+        Some(secs) => clock::from_secs(secs),
         None => clock::now(),
     };
     let jwt = verify(token, keys, &validation, at).map_err(|e| jwt_err(py, e))?;

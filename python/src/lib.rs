@@ -21,6 +21,7 @@ mod vendor_ttm;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 use std::sync::Arc;
+use tokensmith::http::status_code;
 use tokensmith::{BasicEncoding, HttpRequest, HttpResponse, Method, ParseOptions, UnixMillis};
 
 /// The `Authorization` header value `Basic base64(id:secret)` for a client.
@@ -77,14 +78,11 @@ fn parse_token_response(
     max_lifetime: Option<i64>,
     max_body_bytes: Option<usize>,
 ) -> PyResult<token::PyToken> {
-    // An HTTP status code is three digits (RFC 9110 §15), as the npm package checks too.
-    let status = u16::try_from(status)
-        .ok()
-        .filter(|s| (100..=999).contains(s))
-        .ok_or_else(|| {
-            let e = tokensmith::Error::InvalidInput("status must be an HTTP status code".into());
-            errors::to_py_err(py, &e)
-        })?;
+    // Core's rule (three digits, RFC 9110 §15), as the npm package applies it.
+    let status = status_code(status as f64).ok_or_else(|| {
+        let e = tokensmith::Error::InvalidInput("status must be an HTTP status code".into());
+        errors::to_py_err(py, &e)
+    })?;
     let body = bytes_or_str(body, "body")?;
     let sent_at = match sent_at.filter(|s| !s.is_none()) {
         None => clock::now(),
@@ -99,8 +97,7 @@ fn parse_token_response(
                 let e = tokensmith::Error::InvalidInput("sent_at must be finite".into());
                 return Err(errors::to_py_err(py, &e));
             }
-            // Whole milliseconds, core's unit (`as` saturates out-of-range values).
-            UnixMillis((secs * 1000.0) as i64)
+            clock::from_secs(secs)
         }
     };
     let defaults = ParseOptions::default();
@@ -128,16 +125,10 @@ fn redact_request(
     headers: Vec<(String, String)>,
     body: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<String> {
-    let method = if method.eq_ignore_ascii_case("POST") {
-        Method::Post
-    } else if method.eq_ignore_ascii_case("GET") {
-        Method::Get
-    } else if method.eq_ignore_ascii_case("DELETE") {
-        Method::Delete
-    } else {
+    let method = Method::from_name(method).ok_or_else(|| {
         let e = tokensmith::Error::InvalidInput("method must be GET, POST or DELETE".into());
-        return Err(errors::to_py_err(py, &e));
-    };
+        errors::to_py_err(py, &e)
+    })?;
     let body = match body.filter(|b| !b.is_none()) {
         None => Vec::new(),
         Some(body) => bytes_or_str(body, "body")?,

@@ -28,10 +28,8 @@ pub fn redact_request(
 ) -> JsResult<String> {
     let method = match property(&request, "method").and_then(|m| m.as_string()) {
         None => Method::Post,
-        Some(m) if m.eq_ignore_ascii_case("POST") => Method::Post,
-        Some(m) if m.eq_ignore_ascii_case("GET") => Method::Get,
-        Some(m) if m.eq_ignore_ascii_case("DELETE") => Method::Delete,
-        Some(_) => return Err(Thrown::invalid_input("method must be GET, POST or DELETE")),
+        Some(name) => Method::from_name(&name)
+            .ok_or_else(|| Thrown::invalid_input("method must be GET, POST or DELETE"))?,
     };
     let url = property(&request, "url")
         .and_then(|u| u.as_string())

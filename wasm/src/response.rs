@@ -4,6 +4,7 @@
 use crate::convert::{bytes, now, number_option, pairs, property, time_from_js};
 use crate::errors::{JsResult, Thrown};
 use crate::token::Token;
+use tokensmith::http::status_code;
 use tokensmith::{parse_token_response, HttpResponse, ParseOptions};
 use wasm_bindgen::prelude::*;
 
@@ -43,7 +44,7 @@ pub fn parse_token_response_js(
 ) -> JsResult<JsValue> {
     let status = property(&response, "status")
         .and_then(|s| s.as_f64())
-        .filter(|s| (100.0..=999.0).contains(s))
+        .and_then(status_code)
         .ok_or_else(|| Thrown::invalid_input("response.status must be an HTTP status code"))?;
     let body = match property(&response, "body") {
         Some(body) => bytes(&body, "response.body")?,
@@ -65,8 +66,7 @@ pub fn parse_token_response_js(
     if let Some(size) = number_option(&options, "maxBodyBytes")? {
         parse_options.max_body_bytes = size as usize;
     }
-    // The range check above makes the status fit u16.
-    let response = HttpResponse::new(status as u16, headers, body);
+    let response = HttpResponse::new(status, headers, body);
     let token = parse_token_response(&response, sent_at, &parse_options)?;
     Ok(Token::into_js(token))
 }
